@@ -1,0 +1,1 @@
+"""Full-mode benchmarks for ``make bench``. Each module here lists its ``BENCHMARKS``."""
