@@ -111,6 +111,32 @@ def quiet_tensorflow() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="tensorflow")
 
 
+def import_keras_quietly():
+    """Import Keras (and TensorFlow) with file descriptor 2 pointed at /dev/null meanwhile.
+
+    TensorFlow's C++ start-up writes absl and CUDA-probe lines straight to fd 2, past every Python
+    setting; silencing the descriptor for the import keeps them out of notebook outputs. Real
+    errors still surface: a failed import raises as usual.
+    """
+    import sys
+
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # triggers the device probe while fd 2 is silent
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return keras
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python's ``random``, NumPy and the Keras backend with one number."""
     random.seed(seed)
@@ -179,6 +205,10 @@ def setup(seed: int = 0, *, quiet: bool = False) -> RunConfig:
     from cnnrnn import plots
 
     plots.use_style()
+    try:
+        import_keras_quietly()
+    except ImportError:  # the data helpers work without Keras
+        pass
     seed_everything(seed)
     config = RunConfig(
         fast=is_fast(),
