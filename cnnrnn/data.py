@@ -247,7 +247,13 @@ def load_shakespeare() -> str:
 
 
 def parse_conll(path: Path) -> list[tuple[list[str], list[str]]]:
-    """Sentences from a ``token<TAB>tag`` file with blank lines between sentences."""
+    """Sentences from a ``token<TAB>tag`` file; blank or whitespace-only lines separate them.
+
+    WNUT-17's training file separates sentences with lines holding a lone TAB, hence
+    "whitespace-only". A few Broad Twitter Corpus tokens are empty strings (the original tweet had
+    whitespace or control characters there); they are kept, so that token and tag lists stay
+    aligned with the published sentence counts.
+    """
     sentences: list[tuple[list[str], list[str]]] = []
     tokens: list[str] = []
     tags: list[str] = []
@@ -260,7 +266,7 @@ def parse_conll(path: Path) -> list[tuple[list[str], list[str]]]:
                     tokens, tags = [], []
                 continue
             token, sep, tag = line.rpartition("\t")
-            if not sep or not token or not tag:
+            if not sep or not tag.strip():
                 raise DataError(f"{path}:{number}: expected 'token<TAB>tag', got {line!r}")
             tokens.append(token)
             tags.append(tag)
