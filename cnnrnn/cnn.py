@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 #: The chapter's settings, chosen on a validation split (see the notebook), used by the benchmark.
-DEFAULT_WIDTH = 32
+DEFAULT_WIDTH = 16
 DEFAULT_EPOCHS = 3
 DEFAULT_BATCH_SIZE = 128
 DEFAULT_PEAK_LR = 3e-3
@@ -91,14 +91,19 @@ def split_validation(x: np.ndarray, y: np.ndarray, size: int = VALIDATION_SIZE):
 
 def mnist_cnn(width: int = DEFAULT_WIDTH, input_shape: tuple[int, ...] = (28, 28, 1),
               num_classes: int = 10, bn_momentum: float = 0.9):
-    """The course's MNIST CNN, uncompiled: three conv blocks with batch normalization.
+    """The course's MNIST CNN, uncompiled: five 3x3 convolutions with batch normalization.
 
-    Each block is ``Conv2D(3x3, valid padding, no bias) -> BatchNormalization -> ReLU``, with
-    ``width``, ``2 * width`` and ``4 * width`` filters; a 2x2 max pooling follows the first two
-    blocks, so the maps shrink 28 -> 26 -> 13 -> 11 -> 5 -> 3 pixels. Global average pooling turns
-    the last maps into one vector per digit and a dense softmax layer gives the ten class
-    probabilities. The convolutions have no bias because the batch normalization after them has
-    its own shift. With ``width=32``: 94,634 weights, 94,186 of them trainable.
+    Each convolution is ``Conv2D(3x3, valid padding, no bias) -> BatchNormalization -> ReLU``,
+    with ``width``, ``2 * width``, ``4 * width``, ``4 * width`` and ``8 * width`` filters; a 2x2
+    max pooling follows the second and the fourth, so the maps shrink
+    28 -> 26 -> 24 -> 12 -> 10 -> 8 -> 4 -> 2 pixels. Global average pooling turns the last maps
+    into one vector per digit and a dense softmax layer gives the ten class probabilities. The
+    convolutions have no bias because the batch normalization after them has its own shift. With
+    ``width=16``: 136,282 weights, 135,674 of them trainable.
+
+    Two convolutions before each pooling see a 5x5 window at full resolution, which a single
+    3x3 convolution cannot; on a validation split this depth was worth about 0.2 percentage points
+    over a three-convolution version (see the chapter page).
 
     ``bn_momentum=0.9`` (Keras' default is 0.99) lets the running means and variances that the
     model uses at test time follow the weights within a few dozen steps; with 0.99 they lag far
@@ -107,12 +112,13 @@ def mnist_cnn(width: int = DEFAULT_WIDTH, input_shape: tuple[int, ...] = (28, 28
     layers = keras.layers
     inputs = keras.Input(shape=input_shape)
     x = inputs
-    for block, filters in enumerate([width, 2 * width, 4 * width], 1):
-        x = layers.Conv2D(filters, 3, use_bias=False, name=f"conv_{block}")(x)
-        x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn_{block}")(x)
-        x = layers.ReLU(name=f"relu_{block}")(x)
-        if block < 3:
-            x = layers.MaxPooling2D(2, name=f"pool_{block}")(x)
+    filters = [width, 2 * width, 4 * width, 4 * width, 8 * width]
+    for number, count in enumerate(filters, 1):
+        x = layers.Conv2D(count, 3, use_bias=False, name=f"conv_{number}")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn_{number}")(x)
+        x = layers.ReLU(name=f"relu_{number}")(x)
+        if number in (2, 4):
+            x = layers.MaxPooling2D(2, name=f"pool_{number // 2}")(x)
     x = layers.GlobalAveragePooling2D(name="global_pool")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="output")(x)
     return keras.Model(inputs, outputs, name=f"mnist_cnn_w{width}")

@@ -11,19 +11,20 @@ from cnnrnn import cnn  # noqa: E402
 
 
 def test_mnist_cnn_shapes_and_weights():
-    model = cnn.mnist_cnn(width=32)
+    model = cnn.mnist_cnn(width=16)
     assert model.output_shape == (None, 10)
-    assert model.count_params() == 94_634
+    assert model.count_params() == 136_282
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable == 94_186  # the batch-norm means and variances are not trained
-    assert [model.get_layer(f"relu_{i}").output.shape[1] for i in (1, 2, 3)] == [26, 11, 3]
+    assert trainable == 135_674  # the batch-norm means and variances are not trained
+    sizes = [model.get_layer(f"relu_{i}").output.shape[1] for i in range(1, 6)]
+    assert sizes == [26, 24, 10, 8, 2]
     probabilities = model(np.zeros((2, 28, 28, 1), "float32"), training=False)
     np.testing.assert_allclose(np.sum(probabilities, axis=1), 1.0, rtol=1e-5)
 
 
 def test_mnist_cnn_width_scales_filters():
     model = cnn.mnist_cnn(width=8)
-    assert [model.get_layer(f"conv_{i}").filters for i in (1, 2, 3)] == [8, 16, 32]
+    assert [model.get_layer(f"conv_{i}").filters for i in range(1, 6)] == [8, 16, 32, 32, 64]
     assert model.count_params() < cnn.mnist_cnn(width=16).count_params()
 
 
