@@ -105,6 +105,8 @@ def small_cnn(
     pooling: str = "max",
     head: str = "flatten",
     augment_shift: int = 0,
+    batch_norm: bool = False,
+    bn_momentum: float = 0.9,
     input_shape: tuple[int, int, int] = (28, 28, 1),
     num_classes: int = 10,
     name: str | None = None,
@@ -117,7 +119,9 @@ def small_cnn(
     (Flatten, then the softmax layer sees every position) or ``"gap"`` (global average pooling:
     one mean per channel). ``augment_shift=k`` puts a ``RandomTranslation`` layer first that moves
     each training image by up to ``k`` pixels each way, filling with zeros; it is inactive at
-    inference time.
+    inference time. ``batch_norm=True`` puts a ``BatchNormalization(momentum=bn_momentum)``
+    between each convolution and its ReLU, and drops the convolution's bias (the normalization's
+    shift does its job).
     """
     import keras
     from keras import layers
@@ -132,8 +136,13 @@ def small_cnn(
             augment_shift / input_shape[0], augment_shift / input_shape[1],
             fill_mode="constant", fill_value=0.0, interpolation="nearest", name="shift"))
     for index, width in enumerate(filters, start=1):
-        stack.append(layers.Conv2D(width, 3, padding="same", activation="relu",
-                                   name=f"conv{index}"))
+        if batch_norm:
+            stack += [layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{index}"),
+                      layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index}"),
+                      layers.Activation("relu", name=f"relu{index}")]
+        else:
+            stack.append(layers.Conv2D(width, 3, padding="same", activation="relu",
+                                       name=f"conv{index}"))
         if pooling == "max":
             stack.append(layers.MaxPooling2D(2, name=f"pool{index}"))
         elif pooling == "avg":

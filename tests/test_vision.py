@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from cnnrnn import vision  # noqa: E402
 from cnnrnn.vision import (classic_filters, conv_output_size, receptive_field, shift_images,
                            small_cnn)
 
@@ -88,3 +89,13 @@ def test_small_cnn_shapes_and_options():
         small_cnn(pooling="min")
     with pytest.raises(ValueError, match="head"):
         small_cnn(head="mean")
+
+
+def test_small_cnn_with_batch_norm():
+    plain = vision.small_cnn((16, 32))
+    normed = vision.small_cnn((16, 32), batch_norm=True, bn_momentum=0.8)
+    kinds = [type(layer).__name__ for layer in normed.layers]
+    assert kinds[:3] == ["Conv2D", "BatchNormalization", "Activation"]
+    assert normed.get_layer("bn1").momentum == 0.8 and not normed.get_layer("conv1").use_bias
+    # no conv biases (16 + 32), plus gamma, beta, mean and variance per channel
+    assert normed.count_params() == plain.count_params() - 48 + 4 * 48
