@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import benchmarks
-from cnnrnn import bench
+from benchmarks import runner as bench
 
 
 def discover() -> list[bench.Benchmark]:
     found = []
     for module in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
-        if not module.name.startswith("_"):
+        if not module.name.startswith("_") and module.name != "runner":
             found += importlib.import_module(f"benchmarks.{module.name}").BENCHMARKS
     return found
 

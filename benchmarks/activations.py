@@ -1,21 +1,22 @@
 """Activation functions: the chapter's MLP (784-256-256-10) on all of MNIST with each activation.
 
 The same model, data, seed, optimizer and epochs as the notebook's full mode
-(``notebooks/01_activations.ipynb``), through :func:`cnnrnn.mlp.train_activation_mlp`.
+(``notebooks/01_activations.ipynb``), through :func:`cnnrnn.models.mlp.train_activation_mlp`.
 The four rows come from one run so that they can be compared with each other.
 """
 
 from __future__ import annotations
 
-from cnnrnn import data, mlp
-from cnnrnn.bench import Benchmark
+from benchmarks.runner import Benchmark
+from cnnrnn import datasets
+from cnnrnn.models import mlp
 
 HIDDEN = (256, 256)
 EPOCHS = 10
 
 
 def run_activation_mlps() -> dict[str, dict]:
-    train, test = data.mnist_scaled()
+    train, test = datasets.mnist_scaled()
     rows = {}
     for activation in mlp.ACTIVATIONS:
         result = mlp.train_activation_mlp(activation, train, test, hidden=HIDDEN, epochs=EPOCHS)

@@ -8,8 +8,9 @@ accuracy on the 10,000 MNIST test digits, seconds = training time (``fit`` only)
 
 from __future__ import annotations
 
-from cnnrnn import cnn, data
-from cnnrnn.bench import Benchmark
+from benchmarks.runner import Benchmark
+from cnnrnn import datasets
+from cnnrnn.models import cnn
 
 #: The chapter's settings (the notebook's full mode uses the same ones).
 SETTINGS = dict(width=cnn.DEFAULT_WIDTH, epochs=cnn.DEFAULT_EPOCHS,
@@ -18,8 +19,8 @@ TARGET_ACCURACY, TARGET_SECONDS = 0.995, 60.0
 
 
 def mnist_cnn_vs_kerasio() -> dict[str, dict]:
-    (x_train, y_train), test = data.mnist_scaled()
-    train, validation = cnn.split_validation(x_train, y_train)
+    (x_train, y_train), test = datasets.mnist_scaled()
+    train, validation = datasets.split_validation(x_train, y_train)
     ours = cnn.train_mnist_cnn(train, test, validation=validation, **SETTINGS)
     baseline = cnn.train_kerasio_baseline((x_train, y_train), test)
     reached = ours.test_accuracy >= TARGET_ACCURACY and ours.seconds <= TARGET_SECONDS

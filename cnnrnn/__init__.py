@@ -1,12 +1,23 @@
-"""Helpers for the "CNN vs RNN" course notebooks: run set-up, verified data, plots, benchmarks.
+"""Helpers for the "CNN vs RNN" course notebooks, one module per concept.
+
+- :mod:`cnnrnn.runtime`: modes (full/fast), seeds, determinism, devices, quiet imports, offline
+  guard; :func:`setup` is the first call of every notebook.
+- :mod:`cnnrnn.data`: the raw data sets, verified against their checksums.
+- :mod:`cnnrnn.datasets`: training views of them (scaling, subsets, splits, pipelines, shifts).
+- :mod:`cnnrnn.shapes`: output sizes and receptive fields.
+- :mod:`cnnrnn.filters`: hand-made image filters.
+- :mod:`cnnrnn.models`: the models and their training recipes (``mlp``, ``cnn``).
+- :mod:`cnnrnn.training`: one fit-and-evaluate and one result type for every trainer.
+- :mod:`cnnrnn.schedules`: learning-rate schedules.
+- :mod:`cnnrnn.plots`: figures in the course style.
 
 Importing the package is cheap (no TensorFlow); :func:`setup` does the heavy lifting.
 """
 
-from cnnrnn.config import RunConfig, block_network, is_fast, is_offline, setup
+from cnnrnn.runtime import RunConfig, block_network, is_fast, is_offline, setup
 from cnnrnn.source import show_source
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["RunConfig", "block_network", "is_fast", "is_offline", "setup", "show_source"]
 
 if is_offline():  # also inside notebook kernels, which inherit the environment

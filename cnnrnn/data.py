@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnnrnn.config import OFFLINE_ENV, is_offline
+from cnnrnn.runtime import OFFLINE_ENV, is_offline
 
 MANIFEST_NAME = "SHA256SUMS"
 COURSE_REPOSITORY = "https://github.com/cnn-vs-rnn/cnn-vs-rnn"
@@ -223,22 +223,6 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     """
     with np.load(fetch("mnist.npz"), allow_pickle=False) as arrays:
         return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
-
-
-def mnist_scaled(
-    train_size: int | None = None, test_size: int | None = None, *, seed: int = 0
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """MNIST ready for a CNN: float32 pixels in [0, 1], shape (N, 28, 28, 1), integer labels.
-
-    ``train_size``/``test_size`` take a fixed random subset (fast mode); None keeps everything.
-    """
-    from cnnrnn.training import take
-
-    (x_train, y_train), (x_test, y_test) = load_mnist()
-    x_train, y_train = take((x_train, y_train), train_size, seed)
-    x_test, y_test = take((x_test, y_test), test_size, seed)
-    scale = lambda x: (x.astype("float32") / 255.0)[..., np.newaxis]  # noqa: E731
-    return (scale(x_train), y_train.astype("int64")), (scale(x_test), y_test.astype("int64"))
 
 
 def load_shakespeare() -> str:

@@ -3,7 +3,7 @@ CNNRNN_OFFLINE=1, which `make test` sets and cnnrnn honours on import)."""
 
 import pytest
 
-from cnnrnn.config import block_network, unblock_network
+from cnnrnn.runtime import block_network, unblock_network
 
 
 @pytest.fixture(autouse=True, scope="session")

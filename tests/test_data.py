@@ -56,13 +56,6 @@ def test_load_mnist_shapes_and_ranges():
     assert x_train.dtype == np.uint8 and set(np.unique(y_test)) == set(range(10))
 
 
-def test_mnist_scaled_subsets():
-    (x_train, y_train), (x_test, y_test) = data.mnist_scaled(500, 100)
-    assert x_train.shape == (500, 28, 28, 1) and x_test.shape == (100, 28, 28, 1)
-    assert x_train.dtype == np.float32 and 0.0 <= x_train.min() and x_train.max() <= 1.0
-    assert len(y_train) == 500 and len(y_test) == 100
-
-
 def test_load_shakespeare():
     text = data.load_shakespeare()
     assert len(text) == 1_115_394 and len(set(text)) == 65

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from cnnrnn import release
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CONFIG = (ROOT / "_config.yml").read_text()
-REPOSITORY = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", CONFIG, re.M).group(1)
 
 
 def _cells(path):
@@ -37,10 +37,11 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_setup_cell_works_alone_on_colab(path):
+def test_setup_cell_installs_this_release_when_alone(path):
     setup = _source(next(c for c in _cells(path) if c["cell_type"] == "code"))
-    assert f'git+{REPOSITORY}"' in setup, f"{path.name}: set-up cell must install from {REPOSITORY}"
-    assert "cnnrnn.setup(" in setup
+    assert f'%pip install --quiet "{release.install_spec()}"' in setup, \
+        f"{path.name}: the set-up cell must install {release.install_spec()!r} (python -m cnnrnn.release)"
+    assert "except ModuleNotFoundError:" in setup and "cnnrnn.setup(" in setup
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from cnnrnn import bench
+from benchmarks import runner as bench
 
 
 def _row(value, seconds, **extra):

@@ -1,4 +1,5 @@
-"""Run settings shared by every notebook: mode, seed, log noise, devices and network policy.
+"""The run-time set-up shared by every notebook: mode, seed, determinism, log noise, devices and
+network policy.
 
 Environment variables (all optional):
 
@@ -150,6 +151,21 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+def enable_determinism() -> bool:
+    """Make TensorFlow's ops deterministic: the same seed then gives the same numbers, run after run.
+
+    Without it, some kernels (parallel reductions, some GPU convolutions) add floating-point
+    numbers in an order that varies between runs, so two runs with one seed drift apart. The cost
+    is a little speed on some GPU ops. Returns False when TensorFlow is not installed.
+    """
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return False
+    tf.config.experimental.enable_op_determinism()
+    return True
+
+
 def describe_devices() -> str:
     """One line naming the devices TensorFlow will use, e.g. ``"GPU: NVIDIA H100 (1)"``."""
     try:
@@ -197,7 +213,8 @@ class RunConfig:
 def setup(seed: int = 0, *, quiet: bool = False) -> RunConfig:
     """Prepare a notebook or script: quiet logs, plot style, seeds; print one status line.
 
-    Call it in the first code cell, before importing Keras or TensorFlow yourself.
+    Call it in the first code cell, before importing Keras or TensorFlow yourself. Besides the
+    seeds it turns on TensorFlow's op determinism (:func:`enable_determinism`).
     """
     quiet_tensorflow()
     if is_offline():
@@ -210,6 +227,7 @@ def setup(seed: int = 0, *, quiet: bool = False) -> RunConfig:
     except ImportError:  # the data helpers work without Keras
         pass
     seed_everything(seed)
+    enable_determinism()
     config = RunConfig(
         fast=is_fast(),
         seed=seed,

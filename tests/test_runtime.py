@@ -2,7 +2,7 @@ import socket
 
 import pytest
 
-from cnnrnn import config
+from cnnrnn import runtime as config
 
 
 def test_fast_mode_follows_the_environment(monkeypatch):

@@ -9,9 +9,9 @@ learning curves, the test accuracy and the training time. The notebook and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
+
+from cnnrnn.training import TrainResult, fit_and_evaluate
 
 #: The activation functions the chapter compares, by their Keras names.
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "gelu")
@@ -45,18 +45,6 @@ def activation_mlp(
     return keras.Sequential(layers, name=f"mlp_{activation}")
 
 
-@dataclass
-class MLPRun:
-    """What :func:`train_activation_mlp` measured for one activation."""
-
-    activation: str
-    model: object  # the trained keras.Model
-    history: dict[str, list[float]]
-    test_accuracy: float
-    seconds: float
-    epochs: int
-
-
 def train_activation_mlp(
     activation: str,
     train: tuple[np.ndarray, np.ndarray],
@@ -69,7 +57,7 @@ def train_activation_mlp(
     validation_split: float = 0.1,
     seed: int = 0,
     verbose: int | str = 0,
-) -> MLPRun:
+) -> TrainResult:
     """Train :func:`activation_mlp` on ``train`` = (images, labels) and score it on ``test``.
 
     The settings are the same for every activation: Adam with ``learning_rate``, sparse
@@ -79,13 +67,9 @@ def train_activation_mlp(
     """
     import keras
 
-    from cnnrnn.training import fit_timed
-
     keras.utils.set_random_seed(seed)
     model = activation_mlp(activation, hidden, input_shape=train[0].shape[1:])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history, seconds = fit_timed(model, train[0], train[1], epochs=epochs, batch_size=batch_size,
-                                 validation_split=validation_split, verbose=verbose)
-    _, test_accuracy = model.evaluate(test[0], test[1], batch_size=512, verbose=0)
-    return MLPRun(activation, model, history.history, float(test_accuracy), seconds, epochs)
+    return fit_and_evaluate(model, train, test, epochs=epochs, batch_size=batch_size,
+                            validation_split=validation_split, verbose=verbose, name=activation)
