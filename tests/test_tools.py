@@ -1,0 +1,79 @@
+"""The developer tools behind the Makefile: the book's cache stamp and the venv decisions."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tools import book_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fake_repo(tmp_path):
+    (tmp_path / "cnnrnn").mkdir()
+    (tmp_path / "cnnrnn" / "helpers.py").write_text("x = 1\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "SHA256SUMS").write_text("abc  file\n")
+    (tmp_path / "requirements.lock").write_text("keras==3.15.1\n")
+    return tmp_path
+
+
+def test_digest_changes_with_helpers_data_and_lock(tmp_path):
+    repo = fake_repo(tmp_path)
+    first = book_cache.inputs_digest(repo)
+    assert book_cache.inputs_digest(repo) == first  # stable while nothing changes
+    seen = {first}
+    for path, text in [("cnnrnn/helpers.py", "x = 2\n"), ("data/SHA256SUMS", "abd  file\n"),
+                       ("requirements.lock", "keras==3.15.2\n")]:
+        (repo / path).write_text(text)
+        digest = book_cache.inputs_digest(repo)
+        assert digest not in seen, path
+        seen.add(digest)
+
+
+def test_refresh_clears_the_cache_only_when_inputs_change(tmp_path):
+    build = tmp_path / "_build"
+    cache = build / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    (cache / "outputs").write_text("old")
+    assert book_cache.refresh(build, "d1") is True and not cache.exists()  # no stamp yet
+    cache.mkdir()
+    (cache / "outputs").write_text("new")
+    assert book_cache.refresh(build, "d1") is False and (cache / "outputs").exists()
+    assert book_cache.refresh(build, "d2") is True and not cache.exists()
+
+
+def run_venv_script(*args):
+    result = subprocess.run(["bash", str(ROOT / "tools" / "venv.sh"), *map(str, args)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stdout.strip(), result.stderr
+
+
+def test_venv_script_refuses_an_old_or_missing_python(tmp_path):
+    fake = tmp_path / "python3.9"
+    fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.9.18' && exit 0\nexit 1\n")
+    fake.chmod(0o755)
+    code, _, err = run_venv_script(fake, tmp_path / "venv", "--dry-run")
+    assert code == 1 and "Python 3.9.18" in err and "3.11 or newer" in err
+    code, _, err = run_venv_script(tmp_path / "nothing", tmp_path / "venv", "--dry-run")
+    assert code == 1 and "not found" in err
+
+
+def test_venv_script_decisions(tmp_path):
+    venv = tmp_path / "venv"
+    assert run_venv_script(sys.executable, venv, "--dry-run")[1] == "create"
+    (venv / "bin").mkdir(parents=True)
+    os.symlink(tmp_path / "gone" / "python3", venv / "bin" / "python")  # dangling interpreter
+    assert run_venv_script(sys.executable, venv, "--dry-run")[1].startswith("recreate")
+    (venv / "bin" / "python").unlink()
+    os.symlink(sys.executable, venv / "bin" / "python")
+    assert run_venv_script(sys.executable, venv, "--dry-run")[1] == "install requirements.txt"
+    # after a lock install, `make test` (no REQUIREMENTS) keeps the lock and installs nothing
+    content = (ROOT / "requirements.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    (venv / ".installed").write_text(f"requirements.lock {hashlib.sha256(content).hexdigest()}\n")
+    assert run_venv_script(sys.executable, venv, "--dry-run")[1] == "ok"
+    assert run_venv_script(sys.executable, venv, "requirements.lock", "--dry-run")[1] == "ok"
+    assert run_venv_script(sys.executable, venv, "requirements.txt", "--dry-run")[1] == \
+        "install requirements.txt"

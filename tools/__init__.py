@@ -1,0 +1,1 @@
+"""Developer tools behind the Makefile (not part of the reader-facing cnnrnn package)."""
