@@ -8,6 +8,9 @@ Environment variables (all optional):
 ``CNNRNN_VERBOSE``
     Keras ``fit`` verbosity. Unset means ``"auto"`` (a progress bar); the tests and the book build
     set ``2`` (one line per epoch), because progress bars are unreadable in stored outputs.
+``CNNRNN_SEED``
+    Replaces the seed a notebook passes to :func:`setup`, so the same notebook can be run with
+    several seeds to measure how much its numbers move (``tools/seed_spread.py``).
 ``CNNRNN_OFFLINE=1``
     No network: the data loaders refuse to download and :func:`block_network` is switched on as
     soon as :mod:`cnnrnn` is imported, so a hidden download fails loudly, inside notebook
@@ -30,6 +33,7 @@ T = TypeVar("T")
 
 FAST_ENV = "CNNRNN_FAST"
 VERBOSE_ENV = "CNNRNN_VERBOSE"
+SEED_ENV = "CNNRNN_SEED"
 OFFLINE_ENV = "CNNRNN_OFFLINE"
 
 
@@ -216,6 +220,8 @@ def setup(seed: int = 0, *, quiet: bool = False) -> RunConfig:
     Call it in the first code cell, before importing Keras or TensorFlow yourself. Besides the
     seeds it turns on TensorFlow's op determinism (:func:`enable_determinism`).
     """
+    if os.environ.get(SEED_ENV, "").strip():
+        seed = int(os.environ[SEED_ENV])
     quiet_tensorflow()
     if is_offline():
         block_network()

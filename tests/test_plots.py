@@ -12,7 +12,8 @@ from cnnrnn import plots  # noqa: E402
 def test_color_for_is_consistent_across_variants():
     assert plots.color_for("CNN") == plots.color_for("CNN + pooling") == plots.COLORS["CNN"]
     assert plots.color_for("lstm") == plots.COLORS["LSTM"]
-    assert plots.color_for("something new") == plots.color_for("something new")
+    unknown = plots.color_for("something new")
+    assert unknown in plots._FALLBACK and unknown not in plots.COLORS.values()
 
 
 def test_plot_history_draws_validation_and_training_lines():
