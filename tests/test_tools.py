@@ -77,3 +77,24 @@ def test_venv_script_decisions(tmp_path):
     assert run_venv_script(sys.executable, venv, "requirements.lock", "--dry-run")[1] == "ok"
     assert run_venv_script(sys.executable, venv, "requirements.txt", "--dry-run")[1] == \
         "install requirements.txt"
+
+
+def make_dry_run(target, **env):
+    result = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_book_runs_full_mode_and_refreshes_the_cache_stamp_first():
+    lines = make_dry_run("book", CNNRNN_FAST="1").splitlines()
+    build = next(i for i, line in enumerate(lines) if "jupyter-book build" in line)
+    assert lines[build].startswith("env -u CNNRNN_FAST "), lines[build]
+    stamp = next(i for i, line in enumerate(lines) if "tools.book_cache" in line)
+    assert stamp < build
+
+
+def test_make_test_runs_tests_and_notebooks_in_fast_offline_mode():
+    command = next(line for line in make_dry_run("test").splitlines() if "pytest" in line)
+    assert "CNNRNN_FAST=1" in command and "CNNRNN_OFFLINE=1" in command
+    assert command.rstrip().endswith("tests notebooks")
