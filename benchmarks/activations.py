@@ -2,7 +2,8 @@
 
 The same model, data, seed, optimizer and epochs as the notebook's full mode
 (``notebooks/01_activations.ipynb``), through :func:`cnnrnn.models.mlp.train_activation_mlp`.
-The four rows come from one run so that they can be compared with each other.
+The four rows come from one run so that they can be compared with each other; the runner adds
+how they were measured (mode, device, versions, commit, run).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ def run_activation_mlps() -> dict[str, dict]:
             "metric": "test_accuracy",
             "value": round(result.test_accuracy, 4),
             "seconds": round(result.seconds, 1),
-            "mode": "full",
             "epochs": EPOCHS,
             "model": "MLP " + "-".join(map(str, (784, *HIDDEN, 10))) + f", {activation}",
         }

@@ -1,10 +1,15 @@
-"""The benchmark modules are found, their row names are unique, and `make bench` refuses fast mode."""
+"""The benchmark modules are found, their row names are unique, `make bench` refuses fast mode,
+and the MNIST CNN benchmark counts multiply-adds and judges its target in K."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from benchmarks.__main__ import discover
+from benchmarks.runner import K_ROW
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,3 +24,32 @@ def test_bench_refuses_fast_mode():
     result = subprocess.run([sys.executable, "-m", "benchmarks"], cwd=ROOT, capture_output=True,
                             text=True, env={"CNNRNN_FAST": "1", "PATH": ""}, timeout=120)
     assert result.returncode != 0 and "full mode" in result.stderr
+
+
+def test_multiply_adds_count_every_kernel_weight_at_every_position():
+    from benchmarks.mnist_cnn import multiply_adds_per_image
+    from cnnrnn.models import cnn
+
+    # conv 26*26*3*3*1*32 + conv 11*11*3*3*32*64 + dense 1600*10 (pooling and dropout: none)
+    assert multiply_adds_per_image(cnn.kerasio_convnet()) == 194_688 + 2_230_272 + 16_000
+
+
+@pytest.mark.parametrize("ours_seconds, accuracy, reached", [
+    (40.0, 0.996, True), (60.0, 0.996, False), (40.0, 0.994, False)])
+def test_mnist_cnn_target_is_a_ratio_to_the_baseline(monkeypatch, ours_seconds, accuracy, reached):
+    """0.995 accuracy within 0.5 K, K being the keras.io baseline's 100 s of the same run."""
+    from benchmarks import mnist_cnn as module
+    from cnnrnn.models import cnn
+    from cnnrnn.training import TrainResult
+
+    digits = (np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, "int64"))
+    monkeypatch.setattr(module.datasets, "mnist_scaled", lambda: (digits, digits))
+    monkeypatch.setattr(module.datasets, "split_validation", lambda x, y: ((x, y), (x, y)))
+    monkeypatch.setattr(module.cnn, "train_mnist_cnn", lambda *a, **k: TrainResult(
+        cnn.mnist_cnn(), {}, {"accuracy": accuracy}, ours_seconds, 3))
+    monkeypatch.setattr(module.cnn, "train_kerasio_baseline", lambda *a, **k: TrainResult(
+        cnn.kerasio_convnet(), {}, {"accuracy": 0.99}, 100.0, 15))
+    rows = module.mnist_cnn_vs_kerasio()
+    assert rows["mnist_cnn"]["target_reached"] is reached
+    assert rows["mnist_cnn"]["target"] == "test_accuracy >= 0.995 with seconds <= 0.5 K"
+    assert rows["mnist_cnn"]["multiply_adds_per_image"] > rows[K_ROW]["multiply_adds_per_image"]
