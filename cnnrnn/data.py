@@ -1,86 +1,35 @@
 """Verified loaders for the course's data sets.
 
-Every file is read from the repository's ``data/`` folder and checked against the sha256 listed in
-``data/SHA256SUMS`` before use. A notebook opened alone (on Colab, say) has no ``data/`` folder:
-then the file is downloaded once from its public source into a cache
-(``~/.cache/cnnrnn``, or ``$CNNRNN_CACHE``) and checked against the checksum recorded here.
+Every file is read from the repository's ``data/`` folder (or ``$CNNRNN_DATA``) and checked against
+the sha256 listed in ``data/SHA256SUMS`` before use. A notebook opened alone (on Colab, say) has no
+``data/`` folder: then :mod:`pooch` downloads the file once from the course's release
+(:data:`cnnrnn.release.DATA_URL`, or ``$CNNRNN_DATA_URL``) into a cache (``~/.cache/cnnrnn``, or
+``$CNNRNN_CACHE``) and verifies it against :data:`REGISTRY`, a copy of ``data/SHA256SUMS`` shipped
+inside this package (the package must work without the repository). Pooch writes to a temporary
+file and moves it into the cache only once the checksum matches, so a cut-short or corrupt download
+leaves nothing behind.
 
-Nothing is ever overwritten: a file whose checksum is wrong stays where it is and the error says
-how to restore it. With ``CNNRNN_OFFLINE=1`` (the tests) nothing is downloaded at all.
+A file in ``data/`` whose checksum is wrong is never overwritten: the error says how to restore it
+(a wrong file in the cache is downloaded again, and replaced only by a verified copy).
+With ``CNNRNN_OFFLINE=1`` (the tests) nothing is downloaded from outside this machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import tempfile
-import urllib.request
-from dataclasses import dataclass
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
+import pooch
+import requests
 
-from cnnrnn.runtime import OFFLINE_ENV, is_offline
+from cnnrnn import release
+from cnnrnn.runtime import OFFLINE_ENV, is_loopback_address, is_offline
 
 MANIFEST_NAME = "SHA256SUMS"
-COURSE_REPOSITORY = "https://github.com/cnn-vs-rnn/cnn-vs-rnn"
-_MIRROR = "https://raw.githubusercontent.com/cnn-vs-rnn/cnn-vs-rnn/main/data/"
-
-
-@dataclass(frozen=True)
-class Remote:
-    """Where a file can be downloaded from, and the sha256 of exactly what that URL serves."""
-
-    url: str
-    sha256: str
-
-
-# The course's own copy in data/ comes first where the original is not byte-identical.
-REMOTES: dict[str, Remote] = {
-    # Keras' own MNIST file: same arrays as data/mnist.npz, different zip container and checksum.
-    "mnist.npz": Remote(
-        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
-        "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
-    ),
-    "tinyshakespeare.txt": Remote(
-        "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
-        "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
-    ),
-    "norvig_spell-testset1.txt": Remote(
-        "https://norvig.com/spell-testset1.txt",
-        "a5a152f32d66001fd9762e6745357a744e415eae064bd8cb2f4a42471f850724",
-    ),
-    "norvig_spell-testset2.txt": Remote(
-        "https://norvig.com/spell-testset2.txt",
-        "72f64bbfa60ef1a41eabd408fb3f6daff6c54f1944cb919efbf1e1449296b0a3",
-    ),
-    # The NER splits are the course's TAB-separated re-packaging of the original releases.
-    "btc_train.conll": Remote(
-        _MIRROR + "btc_train.conll",
-        "2117732e744d8f1692786c7ebb919c52dadd406f082b43fe1e625a51f2cadd0f",
-    ),
-    "btc_dev.conll": Remote(
-        _MIRROR + "btc_dev.conll",
-        "9f7d33bcd195cecf9767357a5f1fe0ba879af6c55ebb68b8e846bff23c4e7fa5",
-    ),
-    "btc_test.conll": Remote(
-        _MIRROR + "btc_test.conll",
-        "3bd2387dfc98ebc9d8b77d8b9c59826262e9beadce71ce8edde272821b9c87c8",
-    ),
-    "wnut17_train.conll": Remote(
-        _MIRROR + "wnut17_train.conll",
-        "731820e13f71af324c6b55a1575ec2ce59fbaa2a0806f8f0400b98d56cd6a7a5",
-    ),
-    "wnut17_dev.conll": Remote(
-        _MIRROR + "wnut17_dev.conll",
-        "e053b752b8155113ca66e7db08af5f2f5f43ab993694e4774f1ec5bad42312d8",
-    ),
-    "wnut17_test.conll": Remote(
-        _MIRROR + "wnut17_test.conll",
-        "2aa79b764e56ec9264a1b30fdd9b70195bd00ff400b62edd8f399d5f13c178f0",
-    ),
-}
+DATA_URL_ENV = "CNNRNN_DATA_URL"
 
 NER_CORPORA = ("btc", "wnut17")
 NER_SPLITS = ("train", "dev", "test")
@@ -124,6 +73,11 @@ def read_manifest(folder: Path) -> dict[str, str]:
     return manifest
 
 
+#: ``{file name: sha256}`` of every file a notebook may download: ``cnnrnn/SHA256SUMS``, a
+#: byte-for-byte copy of ``data/SHA256SUMS`` (a unit test checks it) shipped as package data.
+REGISTRY: dict[str, str] = read_manifest(Path(__file__).resolve().parent)
+
+
 def find_data_dir() -> Path | None:
     """The repository's ``data/`` folder, or None when the package runs without the repository.
 
@@ -146,74 +100,82 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CNNRNN_CACHE", Path.home() / ".cache" / "cnnrnn"))
 
 
-def _download(remote: Remote, target: Path) -> None:
-    if is_offline():
-        raise DataError(
-            f"{target.name} is not available locally and downloads are disabled "
-            f"({OFFLINE_ENV}=1). Restore the file in data/ (git checkout -- data/{target.name}) "
-            f"or unset {OFFLINE_ENV} to download it from {remote.url}."
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=target.name, suffix=".part",
-                                     delete=False) as tmp:
-        partial = Path(tmp.name)
-        try:
-            with urllib.request.urlopen(remote.url, timeout=60) as response:
-                shutil.copyfileobj(response, tmp)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise DataError(
-                f"could not download {target.name} from {remote.url}: {error}. Check the "
-                f"network, or copy the file by hand into {target.parent} (data/README.md in the "
-                f"course repository, {COURSE_REPOSITORY}, lists every source)."
-            ) from error
-    actual = sha256_of(partial)
-    if actual != remote.sha256:
-        partial.unlink()
+def data_url() -> str:
+    """The base URL of downloads: the release's ``data/`` folder, or ``$CNNRNN_DATA_URL``."""
+    return os.environ.get(DATA_URL_ENV) or release.DATA_URL
+
+
+def _stays_on_this_machine(url: str) -> bool:
+    """True for a loopback URL (127.0.0.1, localhost, [::1]): the socket guard's own rule."""
+    host = urllib.parse.urlsplit(url).hostname
+    return bool(host) and is_loopback_address((host, 0))
+
+
+def _local(name: str, data_dir: Path) -> Path | None:
+    """``data_dir/name`` verified against ``data_dir/SHA256SUMS``, or None if it is not there."""
+    manifest = read_manifest(data_dir)
+    if name not in manifest:
+        raise DataError(f"{name} is not listed in {data_dir / MANIFEST_NAME}; add its sha256.")
+    path = data_dir / name
+    if not path.is_file():
+        return None
+    actual = sha256_of(path)
+    if actual != manifest[name]:
         raise ChecksumMismatchError(
-            target, remote.sha256, actual,
-            f"the download from {remote.url} changed upstream or was cut short; it was discarded. "
-            f"Try again, or report it at {COURSE_REPOSITORY}/issues.",
+            path, manifest[name], actual,
+            f"restore it with `git checkout -- data/{name}` (or copy it again from the "
+            "source in data/README.md).",
         )
-    partial.replace(target)
+    return path
+
+
+def _download(name: str, missing: str) -> Path:
+    """The cached copy of ``name``, downloaded and verified by pooch if it is not there yet.
+
+    ``missing`` says why a download is needed, for the offline error.
+    """
+    cache, base_url = cache_dir(), data_url()
+    url = base_url.rstrip("/") + "/" + name
+    cached = cache / name
+    if is_offline() and not _stays_on_this_machine(base_url):
+        # Pooch has no offline mode: a verified cached copy is all that may be used.
+        if cached.is_file() and sha256_of(cached) == REGISTRY[name]:
+            return cached
+        raise DataError(
+            f"{missing} and downloads are disabled ({OFFLINE_ENV}=1). Restore it with "
+            f"`git checkout -- data/{name}` in a clone of the course, or unset {OFFLINE_ENV} to "
+            f"download it from {url}."
+        )
+    # A cached file whose checksum is wrong is downloaded again and replaced once verified.
+    fetcher = pooch.create(path=cache, base_url=base_url, registry=REGISTRY)
+    try:
+        return Path(fetcher.fetch(name, progressbar=False))
+    except requests.RequestException as error:  # also a connection refused by the socket guard
+        raise DataError(
+            f"could not download {name} from {url}: {error}. Nothing was saved. Check the network "
+            f"(and ${DATA_URL_ENV}, if set), or copy data/{name} of {release.REPOSITORY} by hand "
+            f"into {cache}."
+        ) from error
+    except ValueError as error:  # pooch: the checksum did not match; it deleted the download
+        raise DataError(
+            f"the download of {name} from {url} did not match its sha256 and was discarded "
+            f"({error}). Try again; if it persists, report it at {release.REPOSITORY}/issues."
+        ) from error
+    except OSError as error:
+        raise DataError(
+            f"could not write {name} into the cache {cache}: {error}. Set CNNRNN_CACHE to a "
+            "writable folder."
+        ) from error
 
 
 def fetch(name: str) -> Path:
     """Path to the verified data file ``name`` (e.g. ``"mnist.npz"``), downloading it if needed."""
-    if name not in REMOTES:
-        raise DataError(f"unknown data file {name!r}; known files: {', '.join(sorted(REMOTES))}")
+    if name not in REGISTRY:
+        raise DataError(f"unknown data file {name!r}; known files: {', '.join(sorted(REGISTRY))}")
     data_dir = find_data_dir()
-    if data_dir is not None:
-        manifest = read_manifest(data_dir)
-        if name not in manifest:
-            raise DataError(f"{name} is not listed in {data_dir / MANIFEST_NAME}; add its sha256.")
-        path = data_dir / name
-        if path.is_file():
-            actual = sha256_of(path)
-            if actual != manifest[name]:
-                raise ChecksumMismatchError(
-                    path, manifest[name], actual,
-                    f"restore it with `git checkout -- data/{name}` (or copy it again from the "
-                    "source in data/README.md).",
-                )
-            return path
-        if is_offline():
-            raise DataError(
-                f"{path} is missing and downloads are disabled ({OFFLINE_ENV}=1). "
-                f"Restore it with `git checkout -- data/{name}`."
-            )
-    remote = REMOTES[name]
-    cached = cache_dir() / name
-    if cached.is_file():
-        actual = sha256_of(cached)
-        if actual != remote.sha256:
-            raise ChecksumMismatchError(
-                cached, remote.sha256, actual,
-                f"delete {cached} and run again to download a fresh copy from {remote.url}.",
-            )
-        return cached
-    _download(remote, cached)
-    return cached
+    if data_dir is None:
+        return _download(name, f"{name} is in no data/ folder and not in the cache {cache_dir()}")
+    return _local(name, data_dir) or _download(name, f"{data_dir / name} is missing")
 
 
 def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:

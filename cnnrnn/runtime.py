@@ -69,7 +69,11 @@ _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
 
-def _is_local(address: Any) -> bool:
+def is_loopback_address(address: Any) -> bool:
+    """True for a socket address that stays on this machine: loopback, ``localhost``, Unix sockets.
+
+    The socket guard and the data loaders both ask this, so they agree on what "offline" allows.
+    """
     if not isinstance(address, tuple):  # AF_UNIX path or abstract socket
         return True
     host = address[0]
@@ -83,7 +87,7 @@ def _is_local(address: Any) -> bool:
 
 def _guarded(real):
     def connect(self, address):
-        if not _is_local(address):
+        if not is_loopback_address(address):
             raise NetworkBlockedError(
                 f"network access to {address!r} is blocked because {OFFLINE_ENV}=1 "
                 "(tests must not download anything; ship the file in data/ instead)"

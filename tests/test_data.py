@@ -1,13 +1,15 @@
 import hashlib
 import http.server
 import shutil
+import socket
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from cnnrnn import data
+from cnnrnn import data, release
+from cnnrnn.runtime import NetworkBlockedError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,21 +34,24 @@ def offline(monkeypatch):
 
 def test_manifest_lists_every_shipped_file_with_the_right_checksum():
     manifest = data.read_manifest(ROOT / "data")
-    assert set(manifest) == set(data.REMOTES)
     for name, expected in manifest.items():
         assert data.sha256_of(ROOT / "data" / name) == expected, name
 
 
-def test_remote_checksums_match_where_the_bytes_are_the_same():
-    manifest = data.read_manifest(ROOT / "data")
-    for name, remote in data.REMOTES.items():
-        if name != "mnist.npz":  # Keras' file: same arrays, different zip container
-            assert remote.sha256 == manifest[name], name
+def test_package_registry_is_a_copy_of_the_manifest():
+    # Downloads are verified against the copy shipped inside the package; it must not drift.
+    shipped = (ROOT / "cnnrnn" / "SHA256SUMS").read_bytes()
+    assert shipped == (ROOT / "data" / "SHA256SUMS").read_bytes()
+    assert data.REGISTRY == data.read_manifest(ROOT / "data")
+
+
+def test_downloads_come_from_the_release():
+    assert data.data_url() == release.DATA_URL
 
 
 def test_data_readme_names_every_file():
     readme = (ROOT / "data" / "README.md").read_text()
-    for name in data.REMOTES:
+    for name in data.REGISTRY:
         assert name in readme, name
 
 
@@ -155,57 +160,120 @@ def server(tmp_path):
 
 @pytest.fixture
 def alone(tmp_path, monkeypatch):
-    """As on Colab: no data/ folder anywhere, an empty cache."""
+    """As on Colab: no data/ folder anywhere, an empty cache, downloads from the release."""
     monkeypatch.setattr(data, "find_data_dir", lambda: None)
     monkeypatch.setenv("CNNRNN_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("CNNRNN_OFFLINE", raising=False)
+    monkeypatch.delenv("CNNRNN_DATA_URL", raising=False)
     return tmp_path / "cache"
 
 
-def test_download_verifies_and_caches(server, alone, monkeypatch):
+@pytest.fixture
+def release_on_loopback(server, alone, monkeypatch):
+    """The release's data/ folder served on 127.0.0.1 (empty until a test puts files there)."""
     served, url = server
-    shutil.copy(ROOT / "data" / "norvig_spell-testset2.txt", served / "set2.txt")
-    remote = data.REMOTES["norvig_spell-testset2.txt"]
-    monkeypatch.setitem(data.REMOTES, "norvig_spell-testset2.txt", data.Remote(url + "set2.txt", remote.sha256))
+    monkeypatch.setenv("CNNRNN_DATA_URL", url)
+    return served
+
+
+SET2 = "norvig_spell-testset2.txt"
+
+
+def test_download_verifies_and_caches(release_on_loopback, alone):
+    shutil.copy(ROOT / "data" / SET2, release_on_loopback / SET2)
     assert len(data.load_misspellings("norvig2")) == 400
-    assert (alone / "norvig_spell-testset2.txt").is_file()
-    (served / "set2.txt").unlink()  # a second load reads the cache, not the server
+    assert data.sha256_of(alone / SET2) == data.REGISTRY[SET2]
+    (release_on_loopback / SET2).unlink()  # a second load reads the cache, not the server
     assert len(data.load_misspellings("norvig2")) == 400
 
 
-def test_download_with_wrong_checksum_is_discarded(server, alone, monkeypatch):
-    served, url = server
-    (served / "set2.txt").write_text("right: wrnog\n")
-    monkeypatch.setitem(data.REMOTES, "norvig_spell-testset2.txt",
-                        data.Remote(url + "set2.txt", "0" * 64))
-    with pytest.raises(data.ChecksumMismatchError, match="discarded"):
+def test_loopback_downloads_are_allowed_offline(release_on_loopback, alone, monkeypatch):
+    monkeypatch.setenv("CNNRNN_OFFLINE", "1")  # 127.0.0.1 never leaves the machine
+    shutil.copy(ROOT / "data" / SET2, release_on_loopback / SET2)
+    assert len(data.load_misspellings("norvig2")) == 400
+
+
+def test_download_with_wrong_checksum_is_discarded(release_on_loopback, alone):
+    (release_on_loopback / SET2).write_text("right: wrnog\n")
+    with pytest.raises(data.DataError, match=r"did not match its sha256 and was discarded"):
         data.load_misspellings("norvig2")
-    assert not any(alone.iterdir())
+    assert not any(alone.iterdir())  # no file, no temporary left behind
 
 
-def test_download_failure_names_the_url(server, alone, monkeypatch):
-    _, url = server
-    monkeypatch.setitem(data.REMOTES, "norvig_spell-testset2.txt", data.Remote(url + "nothing", "0" * 64))
-    with pytest.raises(data.DataError, match=r"could not download .*nothing"):
+class _Truncating(http.server.BaseHTTPRequestHandler):
+    """Promises a whole file, sends half of it, hangs up: an interrupted download."""
+
+    def do_GET(self):
+        body = (ROOT / "data" / SET2).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def test_interrupted_download_leaves_nothing_behind(alone, monkeypatch):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Truncating)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CNNRNN_DATA_URL", f"http://127.0.0.1:{httpd.server_address[1]}/")
+    try:
+        with pytest.raises(data.DataError, match=rf"could not download {SET2}.*Nothing was saved"):
+            data.load_misspellings("norvig2")
+    finally:
+        httpd.shutdown()
+    assert not alone.exists() or not any(alone.iterdir())
+
+
+def test_download_failure_names_the_url(release_on_loopback, alone):
+    url = rf"http://127\.0\.0\.1:\d+/{SET2}"
+    with pytest.raises(data.DataError, match=rf"could not download {SET2} from {url}"):
         data.load_misspellings("norvig2")
 
 
-def test_corrupt_cache_is_not_overwritten(alone):
+def test_corrupt_cache_is_replaced_only_by_a_verified_download(release_on_loopback, alone):
     alone.mkdir(parents=True)
-    cached = alone / "norvig_spell-testset1.txt"
+    cached = alone / SET2
     cached.write_text("half a file")
-    with pytest.raises(data.ChecksumMismatchError, match="delete"):
-        data.load_misspellings("norvig1")
+    (release_on_loopback / SET2).write_text("not the file either")
+    with pytest.raises(data.DataError, match="discarded"):
+        data.load_misspellings("norvig2")
     assert cached.read_text() == "half a file"
+    shutil.copy(ROOT / "data" / SET2, release_on_loopback / SET2)
+    assert len(data.load_misspellings("norvig2")) == 400
+    assert data.sha256_of(cached) == data.REGISTRY[SET2]
 
 
 def test_offline_without_local_copy_refuses_to_download(alone, monkeypatch):
     monkeypatch.setenv("CNNRNN_OFFLINE", "1")
-    with pytest.raises(data.DataError, match="downloads are disabled"):
+    with pytest.raises(data.DataError, match=r"downloads are disabled \(CNNRNN_OFFLINE=1\).*unset"):
         data.load_shakespeare()
 
 
-def test_a_real_download_would_hit_the_network_guard(alone):
-    # With downloads allowed but the socket guard on (conftest), the real URL fails loudly.
-    with pytest.raises(data.DataError, match="could not download"):
+def test_offline_uses_a_verified_cached_copy(alone, monkeypatch):
+    alone.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / SET2, alone / SET2)
+    monkeypatch.setenv("CNNRNN_OFFLINE", "1")
+    assert len(data.load_misspellings("norvig2")) == 400
+
+
+def test_a_real_download_would_hit_the_network_guard(alone, monkeypatch):
+    # Downloads allowed, the socket guard on (conftest): the release URL must be stopped by the
+    # guard, not by a missing network. Fake DNS, as on a machine with a network, so that the
+    # connection is really attempted (without it, name resolution fails first on a machine with
+    # no network, and the guard would never be exercised).
+    def resolve(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.1", port))]  # TEST-NET-1
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(data.DataError) as caught:
         data.load_misspellings("norvig1")
+    assert release.DATA_URL in str(caught.value)
+    chain, error = [], caught.value
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    blocked = [e for e in chain if isinstance(e, NetworkBlockedError)]
+    assert blocked and "CNNRNN_OFFLINE" in str(blocked[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the notebooks' outputs depend on besides their own code cells.
-INPUT_GLOBS = ("cnnrnn/**/*.py", "cnnrnn/**/*.txt", "data/SHA256SUMS", "requirements.txt",
+INPUT_GLOBS = ("cnnrnn/**/*.py", "cnnrnn/SHA256SUMS", "data/SHA256SUMS", "requirements.txt",
                "requirements.lock", "pyproject.toml")
 STAMP_NAME = "cnnrnn-inputs.sha256"
 
