@@ -10,15 +10,16 @@
 - :mod:`cnnrnn.training`: one fit-and-evaluate and one result type for every trainer.
 - :mod:`cnnrnn.schedules`: learning-rate schedules.
 - :mod:`cnnrnn.plots`: figures in the course style.
+- :mod:`cnnrnn.display`: ``show_source`` (a helper's code) and ``glue`` (numbers for the book).
 
 Importing the package is cheap (no TensorFlow); :func:`setup` does the heavy lifting.
 """
 
 from cnnrnn.runtime import RunConfig, block_network, is_fast, is_offline, setup
-from cnnrnn.source import show_source
+from cnnrnn.display import glue, show_source
 
 __version__ = "0.2.0"
-__all__ = ["RunConfig", "block_network", "is_fast", "is_offline", "setup", "show_source"]
+__all__ = ["RunConfig", "block_network", "glue", "is_fast", "is_offline", "setup", "show_source"]
 
 if is_offline():  # also inside notebook kernels, which inherit the environment
     block_network()
