@@ -4,7 +4,7 @@
   guard; :func:`setup` is the first call of every notebook.
 - :mod:`cnnrnn.data`: the raw data sets, verified against their checksums.
 - :mod:`cnnrnn.datasets`: training views of them (scaling, subsets, splits, pipelines, shifts).
-- :mod:`cnnrnn.shapes`: output sizes and receptive fields.
+- :mod:`cnnrnn.shapes`: output sizes, receptive fields, parameters and multiply-adds.
 - :mod:`cnnrnn.filters`: hand-made image filters.
 - :mod:`cnnrnn.models`: the models and their training recipes (``mlp``, ``cnn``).
 - :mod:`cnnrnn.training`: one fit-and-evaluate and one result type for every trainer.

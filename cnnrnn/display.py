@@ -31,8 +31,14 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     With MyST-NB installed (the book build, a clone) this is ``myst_nb.glue``. A notebook that runs
     alone (Colab) usually lacks MyST-NB: the number is then simply not stored, which costs nothing,
     because the notebook prints every number it glues. ``display`` is False by default: prose
-    quotes the number, the cell's own printout shows it.
+    quotes the number, the cell's own printout shows it. NumPy scalars are stored as plain
+    Python numbers: MyST-NB would otherwise store their repr (``np.float64(0.98)``), which a
+    ``{glue:text}`key:.2f``` format cannot read.
     """
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ModuleNotFoundError:

@@ -1,4 +1,5 @@
-"""Shape and size arithmetic that the notebooks check against Keras: output sizes, receptive fields.
+"""Shape and size arithmetic that the notebooks check against Keras: output sizes, receptive fields,
+parameter and multiply-add counts.
 
 Pure Python, no Keras import, so the formulas stay cheap to import and test.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 
 def conv_output_size(
@@ -51,3 +53,40 @@ def receptive_field(layers: Sequence[tuple[int, ...]]) -> list[int]:
         jump *= stride
         sizes.append(size)
     return sizes
+
+
+class ConvCost(NamedTuple):
+    """What one ``Conv2D`` layer costs on one image: its output size, parameters and multiply-adds."""
+
+    out_height: int
+    out_width: int
+    params: int
+    macs: int
+
+
+def conv2d_cost(
+    height: int,
+    width: int,
+    c_in: int,
+    c_out: int,
+    kernel: int | tuple[int, int],
+    stride: int = 1,
+    padding: str | int = "same",
+    bias: bool = True,
+) -> ConvCost:
+    """Parameters and multiply-adds of a 2D convolution over one ``height x width x c_in`` image.
+
+    Each of the ``out_height * out_width * c_out`` outputs is a dot product over a
+    ``kh x kw x c_in`` window, so the layer does ``out_height * out_width * c_out * kh * kw * c_in``
+    multiply-adds (the bias additions are not counted) and has ``kh * kw * c_in * c_out`` weights
+    plus ``c_out`` biases. The cost is a product of the factors: linear in the number of output
+    pixels, in ``c_in``, in ``c_out`` and in the kernel area, never exponential in any of them.
+    Output sizes follow :func:`conv_output_size`.
+    """
+    kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+    if min(c_in, c_out) < 1:
+        raise ValueError("c_in and c_out must be positive")
+    out_h = conv_output_size(height, kh, stride, padding)
+    out_w = conv_output_size(width, kw, stride, padding)
+    weights = kh * kw * c_in * c_out
+    return ConvCost(out_h, out_w, weights + (c_out if bias else 0), out_h * out_w * c_out * kh * kw * c_in)

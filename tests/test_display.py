@@ -14,7 +14,13 @@ def test_glue_calls_myst_nb(monkeypatch):
     fake.glue = lambda name, value, display=True: calls.append((name, value, display))
     monkeypatch.setitem(sys.modules, "myst_nb", fake)
     assert cnnrnn.glue("conv_accuracy", 0.98) == 0.98
-    assert calls == [("conv_accuracy", 0.98, False)]
+    import numpy as np
+
+    cnnrnn.glue("conv_seconds", np.float64(12.5))
+    cnnrnn.glue("conv_params", np.int64(320))
+    assert calls == [("conv_accuracy", 0.98, False), ("conv_seconds", 12.5, False),
+                     ("conv_params", 320, False)]
+    assert type(calls[1][1]) is float and type(calls[2][1]) is int  # not NumPy scalars
 
 
 def test_glue_without_myst_nb_returns_the_value(monkeypatch):

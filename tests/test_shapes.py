@@ -30,3 +30,29 @@ def test_receptive_field_of_stacks():
     assert receptive_field([]) == []
     with pytest.raises(ValueError, match="invalid"):
         receptive_field([(3, 0)])
+
+
+def test_conv2d_cost_counts_parameters_and_multiply_adds():
+    from cnnrnn.shapes import conv2d_cost
+
+    # Conv2D(32, 3x3) on a 28x28x1 digit, 'same': 3*3*1*32 + 32 = 320 parameters,
+    # 28*28 outputs per channel, 32 channels, 9 multiply-adds each
+    assert conv2d_cost(28, 28, 1, 32, 3) == (28, 28, 320, 28 * 28 * 32 * 9)
+    # 'valid', stride 2, no bias: output 13x13; 5x3 kernel given as a pair
+    assert conv2d_cost(28, 28, 16, 8, 3, stride=2, padding="valid", bias=False) == (13, 13, 1152, 13 * 13 * 8 * 9 * 16)
+    assert conv2d_cost(10, 20, 2, 4, (5, 3)).macs == 10 * 20 * 4 * 15 * 2
+    # a 1x1 convolution is a dense layer at every pixel: c_in * c_out weights, applied h*w times
+    cost = conv2d_cost(7, 7, 64, 32, 1)
+    assert cost.params == 64 * 32 + 32 and cost.macs == 7 * 7 * 64 * 32
+
+
+def test_conv2d_cost_is_linear_in_each_factor():
+    from cnnrnn.shapes import conv2d_cost
+
+    base = conv2d_cost(32, 32, 16, 16, 3).macs
+    assert conv2d_cost(64, 64, 16, 16, 3).macs == 4 * base  # 4x the pixels
+    assert conv2d_cost(32, 32, 32, 16, 3).macs == 2 * base
+    assert conv2d_cost(32, 32, 16, 32, 3).macs == 2 * base
+    assert conv2d_cost(32, 32, 16, 16, 9).macs == 9 * base  # 9x the kernel area
+    with pytest.raises(ValueError, match="positive"):
+        conv2d_cost(28, 28, 0, 8, 3)
