@@ -25,8 +25,8 @@ def show_source(obj) -> None:
     display(Markdown(f"```python\n{code}```"))
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Store ``value`` under ``name`` for the book's ``{glue:text}`` references; return ``value``.
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Store ``value`` under ``name`` for the book's ``{glue:text}`` references.
 
     With MyST-NB installed (the book build, a clone) this is ``myst_nb.glue``. A notebook that runs
     alone (Colab) usually lacks MyST-NB: the number is then simply not stored, which costs nothing,
@@ -42,6 +42,5 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     try:
         from myst_nb import glue as myst_glue
     except ModuleNotFoundError:
-        return value
+        return  # returns nothing, so a cell that ends with glue(...) echoes nothing either
     myst_glue(name, value, display=display)
-    return value

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 def one_cycle(peak: float, total_steps: int, warmup_fraction: float = 0.2,
               start_divisor: float = 25.0, final_fraction: float = 1e-3):
-    """A warm-up + cosine learning rate: fastai's form of the one-cycle policy.
+    """A warm-up + cosine learning rate: a simple variant of the one-cycle policy.
 
     The rate starts at ``peak / start_divisor``, rises linearly to ``peak`` over the first
     ``round(warmup_fraction * total_steps)`` steps (at least one), then follows half a cosine down
     to ``peak * final_fraction`` at ``total_steps`` and stays there. Smith and Topin's original
-    one-cycle is triangular and also cycles the momentum; this is the cosine variant that fastai
-    popularised, with Adam's momentum left alone.
+    one-cycle is triangular and also cycles the momentum; fastai's ``fit_one_cycle`` anneals along
+    cosines (warm-up included) and cycles the momentum too. This one keeps a linear warm-up and
+    leaves Adam's momentum alone.
 
     It is ``keras.optimizers.schedules.CosineDecay`` with a warm-up, so a ``.keras`` file that
     stores it needs nothing from this package to load. The MNIST chapter writes the same schedule
