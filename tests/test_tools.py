@@ -33,16 +33,23 @@ def test_digest_changes_with_helpers_data_and_lock(tmp_path):
         seen.add(digest)
 
 
-def test_refresh_clears_the_cache_only_when_inputs_change(tmp_path):
+def test_refresh_clears_saved_outputs_only_when_inputs_change(tmp_path):
     build = tmp_path / "_build"
-    cache = build / ".jupyter_cache"
-    cache.mkdir(parents=True)
-    (cache / "outputs").write_text("old")
-    assert book_cache.refresh(build, "d1") is True and not cache.exists()  # no stamp yet
-    cache.mkdir()
-    (cache / "outputs").write_text("new")
-    assert book_cache.refresh(build, "d1") is False and (cache / "outputs").exists()
-    assert book_cache.refresh(build, "d2") is True and not cache.exists()
+    saved = [build / name for name in (".jupyter_cache", ".doctrees", "jupyter_execute")]
+
+    def fill():
+        for folder in saved:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "outputs").write_text("old")
+
+    fill()
+    assert book_cache.refresh(build, "d1") is True  # no stamp yet
+    assert not any(folder.exists() for folder in saved)
+    fill()
+    assert book_cache.refresh(build, "d1") is False
+    assert all((folder / "outputs").exists() for folder in saved)
+    assert book_cache.refresh(build, "d2") is True
+    assert not any(folder.exists() for folder in saved)
 
 
 def run_venv_script(*args):

@@ -1,9 +1,11 @@
 """Clear Jupyter Book's execution cache when anything a notebook depends on has changed.
 
-Jupyter Book (jupyter-cache) keys a notebook's stored outputs on its code cells only, so a change to
-the ``cnnrnn`` helpers, to the data or to the installed packages would otherwise publish outputs
-computed with the old code. ``make book`` runs this first: it hashes those inputs into a stamp
-beside the cache and deletes the cache when the stamp differs, so every notebook runs again.
+Jupyter Book (jupyter-cache) keys a notebook's stored outputs on its code cells only, and Sphinx
+re-reads only the source files that changed, so a change to the ``cnnrnn`` helpers, to the data or
+to the installed packages would otherwise publish outputs computed with the old code. ``make book``
+runs this first: it hashes those inputs into a stamp and, when the stamp differs, deletes the
+execution cache and Sphinx's saved environment (``.doctrees``, ``jupyter_execute``), so every
+notebook is read and executed again.
 
     python -m tools.book_cache [--build _build] [--venv .venv]
 """
@@ -34,14 +36,20 @@ def inputs_digest(root: Path = ROOT, venv_stamp: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+#: What a build keeps between runs that can hold outputs of an earlier execution.
+SAVED_STATE = (".jupyter_cache", ".doctrees", "jupyter_execute")
+
+
 def refresh(build: Path, digest: str) -> bool:
-    """Delete ``build/.jupyter_cache`` unless its stamp holds ``digest``; True if it was cleared."""
-    cache = build / ".jupyter_cache"
+    """Delete the saved execution state in ``build`` unless the stamp holds ``digest``; True if
+    anything was deleted."""
     stamp = build / STAMP_NAME
     if stamp.is_file() and stamp.read_text().strip() == digest:
         return False
-    cleared = cache.exists()
-    shutil.rmtree(cache, ignore_errors=True)
+    cleared = False
+    for name in SAVED_STATE:
+        cleared |= (build / name).exists()
+        shutil.rmtree(build / name, ignore_errors=True)
     build.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest + "\n")
     return cleared
