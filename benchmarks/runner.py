@@ -235,7 +235,8 @@ def run(benchmarks: Iterable[Benchmark], out: Path, *, context: Mapping | None =
 
 def format_table(results: Mapping[str, Mapping]) -> str:
     """The rows as a fixed-width text table: seconds also in K (same-run K only, else ``-``),
-    and each row's baseline and time ratio if it names one."""
+    each row's baseline and time ratio if it names one, and a value's range over seeds
+    (``value_min``-``value_max``) when the row is a mean."""
     header = ("benchmark", "metric", "value", "seconds", "in K", "mode", "vs baseline")
     lines = [header]
     for name in sorted(results):
@@ -247,7 +248,10 @@ def format_table(results: Mapping[str, Mapping]) -> str:
             comparison = (f"{row['baseline']}: {baseline['value']:.4f}, "
                           f"{ratio:.1f}x less time")
         in_k = seconds_in_k(results, name)
-        lines.append((name, str(row["metric"]), f"{row['value']:.4f}", f"{row['seconds']:.1f}",
+        value = f"{row['value']:.4f}"
+        if "value_min" in row and "value_max" in row:  # a mean over seeds: show the spread
+            value += f" ({row['value_min']:.4f}-{row['value_max']:.4f})"
+        lines.append((name, str(row["metric"]), value, f"{row['seconds']:.1f}",
                       "-" if in_k is None else f"{in_k:.2f} K", str(row.get("mode", "?")),
                       comparison))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -238,3 +238,10 @@ def test_table_shows_the_baseline_and_time_ratio():
     assert lines[0].split()[:2] == ["benchmark", "metric"]
     ours = next(line for line in lines if line.startswith("ours"))
     assert "0.9950" in ours and "base: 0.9920, 6.0x less time" in ours
+
+
+def test_table_shows_the_spread_of_a_mean_over_seeds():
+    row = {**_row(0.9955, 40.0), "value_min": 0.9949, "value_max": 0.9961}
+    line = next(line for line in bench.format_table({"ours": row}).splitlines()
+                if line.startswith("ours"))
+    assert "0.9955 (0.9949-0.9961)" in line

@@ -5,7 +5,7 @@ seed-to-seed spread. This runs ``NOTEBOOK`` once per seed (``CNNRNN_SEED``, in t
 evaluates the Python expressions given after the last cell, and prints, for each, every seed's
 value with the mean, the spread (max - min) and the standard deviation, as JSON and as a table.
 
-    python -m tools.seed_spread notebooks/05_mnist_cnn.ipynb --seeds 0 1 2 --mode fast \\
+    python -m tools.seed_spread notebooks/06_mnist_cnn.ipynb --seeds 0 1 2 --mode fast \\
         --expr 'ex_results["with BN"] - ex_results["without BN"]'
 
 Cells that fail (an assert that does not hold for this seed) are reported and the run goes on,
