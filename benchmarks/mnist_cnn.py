@@ -28,7 +28,8 @@ from cnnrnn.models import cnn
 
 #: The chapter's settings (the notebook's full mode uses the same ones).
 SETTINGS = dict(width=cnn.DEFAULT_WIDTH, epochs=cnn.DEFAULT_EPOCHS,
-                batch_size=cnn.DEFAULT_BATCH_SIZE, peak_lr=cnn.DEFAULT_PEAK_LR)
+                batch_size=cnn.DEFAULT_BATCH_SIZE, peak_lr=cnn.DEFAULT_PEAK_LR,
+                label_smoothing=cnn.DEFAULT_LABEL_SMOOTHING)
 TARGET_ACCURACY, TARGET_K = 0.995, 0.5
 SEEDS = (0, 1, 2)
 
@@ -76,7 +77,7 @@ def mnist_cnn_vs_kerasio() -> dict[str, dict]:
             "multiply_adds_ratio": ours_madds / baseline_madds,
             "training_work_ratio": ours_work / baseline_work,
             "train_size": len(train[0]), "validation_size": len(validation[0]),
-            **SETTINGS,
+            "normalize_from": cnn.DEFAULT_NORMALIZE_FROM, **SETTINGS,
         },
         K_ROW: {
             "metric": "test_accuracy", "value": baseline.test_accuracy,

@@ -13,15 +13,29 @@ from cnnrnn.models.cnn import small_cnn  # noqa: E402
 
 
 def test_mnist_cnn_shapes_and_weights():
-    model = cnn.mnist_cnn(width=16)
+    model = cnn.mnist_cnn(width=12)
     assert model.output_shape == (None, 10)
-    assert model.count_params() == 136_282
+    assert model.count_params() == 77_050
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-    assert trainable == 135_674  # the batch-norm means and variances are not trained
+    assert trainable == 76_666  # the batch-norm means and variances are not trained
     sizes = [model.get_layer(f"relu_{i}").output.shape[1] for i in range(1, 6)]
     assert sizes == [26, 24, 10, 8, 2]
     probabilities = model(np.zeros((2, 28, 28, 1), "float32"), training=False)
     np.testing.assert_allclose(np.sum(probabilities, axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("normalize_from, normalized", [(3, [3, 4, 5]), (1, [1, 2, 3, 4, 5])])
+def test_mnist_cnn_normalizes_from_the_given_convolution(normalize_from, normalized):
+    model = cnn.mnist_cnn(width=8, normalize_from=normalize_from)
+    names = {layer.name for layer in model.layers}
+    assert [i for i in range(1, 6) if f"bn_{i}" in names] == normalized
+    # A normalized convolution has no bias (the normalization's shift replaces it).
+    assert [model.get_layer(f"conv_{i}").use_bias for i in range(1, 6)] == [
+        i not in normalized for i in range(1, 6)]
+
+
+def test_mnist_cnn_with_every_convolution_normalized_is_the_earlier_model():
+    assert cnn.mnist_cnn(width=16, normalize_from=1).count_params() == 136_282
 
 
 def test_mnist_cnn_width_scales_filters():
@@ -102,7 +116,7 @@ def test_backup_and_restore_resumes_where_training_stopped(tmp_path):
 
 def test_batch_norm_momentum_is_set():
     model = cnn.mnist_cnn(width=8)
-    assert {model.get_layer(f"bn_{i}").momentum for i in (1, 2, 3)} == {0.9}
+    assert {model.get_layer(f"bn_{i}").momentum for i in (3, 4, 5)} == {0.9}
 
 
 def stripes(count, seed=0):
@@ -161,3 +175,26 @@ def test_small_cnn_with_batch_norm():
     assert normed.get_layer("bn1").momentum == 0.8 and not normed.get_layer("conv1").use_bias
     # no conv biases (16 + 32), plus gamma, beta, mean and variance per channel
     assert normed.count_params() == plain.count_params() - 48 + 4 * 48
+
+
+def test_smoothed_loss_matches_the_formula_and_the_plain_loss_at_zero():
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], "float32")
+    labels = np.array([0, 1])
+    smoothing = 0.3
+    # Targets: 1 - e + e/K for the true class, e/K for the others.
+    targets = np.full((2, 3), smoothing / 3) + np.eye(3)[labels] * (1 - smoothing)
+    by_hand = -(targets * np.log(probabilities)).sum(axis=1).mean()
+    loss = cnn.SmoothedSparseCrossentropy(smoothing)
+    assert float(loss(labels, probabilities)) == pytest.approx(by_hand, rel=1e-5)
+    plain = keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)
+    assert float(cnn.SmoothedSparseCrossentropy(0.0)(labels, probabilities)) == pytest.approx(
+        float(plain), rel=1e-5)
+
+
+def test_a_model_compiled_with_the_smoothed_loss_saves_and_loads(tmp_path):
+    model = cnn.compile_mnist_cnn(cnn.mnist_cnn(width=4), peak_lr=1e-3, total_steps=10)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded.loss, cnn.SmoothedSparseCrossentropy)
+    assert loaded.loss.label_smoothing == cnn.DEFAULT_LABEL_SMOOTHING
