@@ -1,4 +1,5 @@
-"""The course's models, one module per family: :mod:`~cnnrnn.models.mlp`, :mod:`~cnnrnn.models.cnn`.
+"""The course's models, one module per family: :mod:`~cnnrnn.models.mlp`, :mod:`~cnnrnn.models.cnn`,
+:mod:`~cnnrnn.models.deep` (regularized MLPs, plain and residual deep stacks).
 
 Each module builds uncompiled Keras models and holds the training recipe its chapter uses, through
 :func:`cnnrnn.training.fit_and_evaluate`. Importing a module here imports Keras.
