@@ -2,8 +2,8 @@
 
 - :func:`small_cnn`: the small MNIST CNNs of the convolution, pooling and normalization chapters,
   with or without pooling, a Flatten or global-average-pooling head, batch normalization.
-- :func:`mnist_cnn`: the "end to end" chapter's network, batch-normalized after its first two
-  convolutions, trained by
+- :func:`mnist_cnn`: the "end to end" chapter's network, batch-normalized from its third
+  convolution on (the two full-resolution convolutions are not), trained by
   :func:`train_mnist_cnn` with a one-cycle schedule (:func:`cnnrnn.schedules.one_cycle`).
 - :func:`kerasio_convnet`: the keras.io "Simple MNIST convnet", trained as published by
   :func:`train_kerasio_baseline`; ``make bench`` uses its training time as the unit of machine
@@ -109,8 +109,9 @@ def mnist_cnn(width: int = DEFAULT_WIDTH, input_shape: tuple[int, ...] = (28, 28
     3x3 convolution cannot (the VGG idea).
 
     ``bn_momentum=0.9`` (Keras' default is 0.99) lets the running means and variances that the
-    model uses at test time follow the weights within a few dozen steps; with 0.99 they lag far
-    behind in a run of a few hundred steps and the test accuracy collapses.
+    model uses at test time follow the weights within a few dozen steps; with 0.99 they average
+    over about a hundred steps, which in a run of a few hundred steps can lag far behind (the
+    normalization chapter measures the drop on a small CNN).
     """
     layers = keras.layers
     inputs = keras.Input(shape=input_shape)
