@@ -35,6 +35,33 @@ def test_dropout_is_off_at_inference_and_on_in_training():
     assert not np.allclose(np.asarray(model(x, training=True)), a)
 
 
+def test_train_regularized_l2_adds_half_lambda_times_squared_kernels():
+    # decay_kind="l2": Keras' L2(weight_decay / 2) adds weight_decay / 2 * sum(kernel ** 2),
+    # whose gradient is weight_decay * kernel (biases excluded).
+    rng = np.random.default_rng(0)
+    x, y = rng.random((8, 3)).astype("float32"), rng.integers(0, 2, 8)
+    run = deep.train_regularized((x, y), (x, y), hidden=(4,), weight_decay=0.4, decay_kind="l2",
+                                 epochs=1, batch_size=8)
+    kernels = [layer.kernel for layer in run.model.layers if isinstance(layer, keras.layers.Dense)]
+    expected = 0.2 * sum(float(np.sum(np.asarray(k) ** 2)) for k in kernels)
+    assert float(sum(run.model.losses)) == pytest.approx(expected, rel=1e-5)
+    assert type(run.model.optimizer) is keras.optimizers.Adam
+
+
+def test_train_regularized_decoupled_adds_no_loss():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((8, 3)).astype("float32"), rng.integers(0, 2, 8)
+    run = deep.train_regularized((x, y), (x, y), hidden=(4,), weight_decay=0.4,
+                                 decay_kind="decoupled", epochs=1, batch_size=8)
+    assert len(run.model.losses) == 0
+    assert isinstance(run.model.optimizer, keras.optimizers.AdamW)
+
+
+def test_no_decay_kind_with_a_decay_is_rejected():
+    with pytest.raises(ValueError, match="none"):
+        deep.classifier_optimizer(1e-3, 0.5, "none")
+
+
 def test_l2_penalty_is_added_to_the_loss():
     model = deep.regularized_mlp((4,), l2=0.1, input_shape=(3,), num_classes=2)
     model(np.zeros((1, 3), "float32"))
@@ -53,9 +80,8 @@ def test_regularized_mlp_rejects_bad_settings(kwargs, match):
 def test_optimizers():
     adamw = deep.classifier_optimizer(1e-3, 0.5, "decoupled")
     assert isinstance(adamw, keras.optimizers.AdamW) and adamw.weight_decay == 0.5
-    for kind in ("l2", "none"):
-        optimizer = deep.classifier_optimizer(1e-3, 0.5, kind)
-        assert type(optimizer) is keras.optimizers.Adam
+    assert type(deep.classifier_optimizer(1e-3, 0.5, "l2")) is keras.optimizers.Adam
+    assert type(deep.classifier_optimizer(1e-3, 0.0, "none")) is keras.optimizers.Adam
     assert type(deep.classifier_optimizer(1e-3, 0.0, "decoupled")) is keras.optimizers.Adam
     with pytest.raises(ValueError, match="kind"):
         deep.classifier_optimizer(1e-3, 0.1, "L2")
@@ -80,14 +106,14 @@ def test_deep_stack_shapes(residual):
     assert dense == ["stem", "block_1", "block_2", "block_3", "output"]
     assert [l.name for l in model.layers if isinstance(l, keras.layers.BatchNormalization)] == \
         ["bn_1", "bn_2", "bn_3"]
-    skips = [layer for layer in model.layers if isinstance(layer, deep.ResidualAdd)]
+    skips = [layer for layer in model.layers if isinstance(layer, keras.layers.Add)]
     assert len(skips) == (3 if residual else 0)
 
 
 def test_skips_add_no_parameters():
     plain, residual = deep.deep_stack(5, 16), deep.deep_stack(5, 16, residual=True)
-    # stem, 5 x (kernel without bias + 4 batch-normalization numbers per unit), output
-    expected = (784 * 16 + 16) + 5 * (16 * 16 + 4 * 16) + (16 * 10 + 10)
+    # stem, 5 x (kernel + bias + 4 batch-normalization numbers per unit), output
+    expected = (784 * 16 + 16) + 5 * (16 * 16 + 16 + 4 * 16) + (16 * 10 + 10)
     assert plain.count_params() == residual.count_params() == expected
 
 
@@ -96,14 +122,14 @@ def test_a_skip_adds_the_input():
     model = deep.deep_stack(2, 6, residual=True, input_shape=(4,), num_classes=3)
     x = np.random.default_rng(1).normal(size=(5, 4)).astype("float32")
     before = keras.Model(model.input, model.get_layer("stem").output)(x)
-    branch = keras.Model(model.input, model.get_layer("relu_1").output)(x)
+    branch = keras.Model(model.input, model.get_layer("block_1").output)(x)
     after = keras.Model(model.input, model.get_layer("skip_1").output)(x)
     np.testing.assert_allclose(np.asarray(after), np.asarray(before) + np.asarray(branch),
                                rtol=1e-6)
     # In the plain stack, the same layer's output goes on unchanged.
     plain = deep.deep_stack(2, 6, input_shape=(4,), num_classes=3)
     plain.set_weights(model.get_weights())
-    h = keras.Model(plain.input, plain.get_layer("relu_1").output)(x)
+    h = keras.Model(plain.input, plain.get_layer("block_1").output)(x)
     np.testing.assert_allclose(np.asarray(h), np.asarray(branch), rtol=1e-6)
     out_plain, out_residual = np.asarray(plain(x)), np.asarray(model(x))
     assert not np.allclose(out_plain, out_residual)   # same weights, different function
@@ -113,6 +139,17 @@ def test_a_skip_adds_the_input():
 def test_deep_stack_rejects_bad_depth(bad):
     with pytest.raises(ValueError, match="depth"):
         deep.deep_stack(bad)
+
+
+def test_blocks_are_pre_activation_and_can_subtract():
+    keras.utils.set_random_seed(0)
+    model = deep.deep_stack(2, 8, residual=True, input_shape=(4,), num_classes=3)
+    names = [layer.name for layer in model.layers]
+    assert names.index("bn_1") < names.index("relu_1") < names.index("block_1") < names.index("skip_1")
+    assert isinstance(model.get_layer("block_1").kernel_initializer, keras.initializers.HeNormal)
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    branch = np.asarray(keras.Model(model.input, model.get_layer("block_1").output)(x))
+    assert (branch < 0).any() and (branch > 0).any()   # the branch can lower h, not only raise it
 
 
 def test_kernel_gradient_norms_one_per_dense_layer():

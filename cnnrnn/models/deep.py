@@ -6,9 +6,9 @@
   decoupled weight decay (Loshchilov & Hutter), so the three can be compared at one learning rate.
 - :func:`train_regularized`: one seeded training run of that MLP, scored on training and test
   digits, so the generalization gap is measured the same way for every setting.
-- :func:`deep_stack`: a deep stack of equal-width dense + batch-normalization + ReLU blocks, plain
-  or with identity skip connections (a residual network, He et al. 2016), the same layers and
-  parameters either way; :func:`train_deep_stack` trains one with Adam.
+- :func:`deep_stack`: a deep stack of equal-width pre-activation blocks (batch normalization, ReLU,
+  dense; He et al. 2016b), plain or with identity skip connections (a residual network), the same
+  layers and parameters either way; :func:`train_deep_stack` trains one with Adam.
 - :func:`kernel_gradient_norms`: the norm of the loss gradient for every dense kernel, from the
   input side to the output, the measurement of the activation-functions chapter.
 
@@ -72,13 +72,16 @@ def classifier_optimizer(learning_rate: float = 1e-3, weight_decay: float = 0.0,
     ``kind="decoupled"`` with ``weight_decay > 0``: AdamW, which shrinks every weight by
     ``learning_rate * weight_decay`` of itself at each step, outside Adam's gradient scaling
     (Loshchilov & Hutter, 2019); biases are left out of the decay, as the L2 penalty leaves them
-    out. Any other case: plain Adam (an ``"l2"`` penalty then lives in the model's loss, see
+    out. ``kind="none"`` with ``weight_decay > 0`` raises ``ValueError``. Any other case: plain
+    Adam (an ``"l2"`` penalty then lives in the model's loss, see
     :func:`regularized_mlp`, and passes through Adam's per-weight scaling).
     """
     if kind not in WEIGHT_DECAY_KINDS:
         raise ValueError(f"kind must be one of {WEIGHT_DECAY_KINDS}, not {kind!r}")
     if weight_decay < 0:
         raise ValueError(f"weight_decay must be >= 0, not {weight_decay!r}")
+    if kind == "none" and weight_decay > 0:
+        raise ValueError(f"kind='none' takes no weight decay, not {weight_decay!r}")
     if kind == "decoupled" and weight_decay > 0:
         optimizer = keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
         optimizer.exclude_from_weight_decay(var_names=["bias"])
@@ -124,14 +127,6 @@ def train_regularized(
     return result
 
 
-class ResidualAdd(keras.layers.Layer):
-    """``x + f(x)``: the identity skip connection of a residual block, with no weights."""
-
-    def call(self, inputs):
-        x, fx = inputs
-        return x + fx
-
-
 def deep_stack(
     depth: int,
     width: int = 64,
@@ -145,13 +140,14 @@ def deep_stack(
     """An uncompiled deep MLP: Flatten, a ``Dense(width, relu)`` stem named ``stem``, ``depth``
     blocks, and a softmax layer named ``output``.
 
-    Block ``i`` computes ``f(h) = relu(BN(h W_i))``: a ``Dense(width, use_bias=False)`` layer named
-    ``block_i``, a ``BatchNormalization(momentum=bn_momentum)`` named ``bn_i`` (its shift replaces
-    the bias) and a ReLU named ``relu_i``, the layer recipe of He et al. (2016). With
-    ``residual=False`` the block passes on ``f(h)`` (a plain stack); with ``residual=True`` it
-    passes on ``h + f(h)`` (an identity skip, :class:`ResidualAdd`, named ``skip_i``). Both use
-    Keras' default Glorot-uniform initialisation and have the same layers and the same number of
-    parameters: an identity skip only adds its input.
+    Block ``i`` computes the pre-activation branch of He et al. (2016b, "Identity mappings in deep
+    residual networks"), reduced to one layer: ``f(h) = W_i relu(BN(h))``, a
+    ``BatchNormalization(momentum=bn_momentum)`` named ``bn_i``, a ReLU named ``relu_i`` and a
+    ``Dense(width)`` named ``block_i`` with He-normal initialisation. With ``residual=False`` the
+    block passes on ``f(h)`` (a plain stack: the same layers without the skip); with
+    ``residual=True`` it passes on ``h + f(h)`` (an identity skip, ``keras.layers.Add`` named
+    ``skip_i``). Since ``f`` ends in a linear layer, a block can add or subtract. Both stacks have
+    the same layers and the same number of parameters: an identity skip only adds its input.
     """
     if isinstance(depth, bool) or int(depth) != depth or depth < 1:
         raise ValueError(f"depth must be a positive integer, not {depth!r}")
@@ -162,10 +158,10 @@ def deep_stack(
     h = layers.Flatten(name="flatten")(inputs)
     h = layers.Dense(int(width), activation="relu", name="stem")(h)
     for index in range(1, int(depth) + 1):
-        fx = layers.Dense(int(width), use_bias=False, name=f"block_{index}")(h)
-        fx = layers.BatchNormalization(momentum=bn_momentum, name=f"bn_{index}")(fx)
+        fx = layers.BatchNormalization(momentum=bn_momentum, name=f"bn_{index}")(h)
         fx = layers.ReLU(name=f"relu_{index}")(fx)
-        h = ResidualAdd(name=f"skip_{index}")([h, fx]) if residual else fx
+        fx = layers.Dense(int(width), kernel_initializer="he_normal", name=f"block_{index}")(fx)
+        h = layers.Add(name=f"skip_{index}")([h, fx]) if residual else fx
     outputs = layers.Dense(num_classes, activation="softmax", name="output")(h)
     kind = "residual" if residual else "plain"
     return keras.Model(inputs, outputs, name=name or f"{kind}_{int(depth)}x{int(width)}")
@@ -176,7 +172,7 @@ def train_deep_stack(
     train: tuple[np.ndarray, np.ndarray],
     test: tuple[np.ndarray, np.ndarray],
     *,
-    residual: bool,
+    residual: bool = False,
     width: int = 64,
     epochs: int = 3,
     batch_size: int = 64,
