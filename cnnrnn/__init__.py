@@ -6,7 +6,10 @@
 - :mod:`cnnrnn.datasets`: training views of them (scaling, subsets, splits, pipelines, shifts).
 - :mod:`cnnrnn.shapes`: output sizes, receptive fields, parameters and multiply-adds.
 - :mod:`cnnrnn.filters`: hand-made image filters.
-- :mod:`cnnrnn.models`: the models and their training recipes (``mlp``, ``cnn``).
+- :mod:`cnnrnn.models`: the models and their training recipes (``mlp``, ``cnn``, ``deep``,
+  ``recurrent``).
+- :mod:`cnnrnn.sequence_tasks`: generated sequence tasks (memory over a gap).
+- :mod:`cnnrnn.webdemo`: the MNIST page's draw-a-digit demo (weights with batch norm folded in).
 - :mod:`cnnrnn.training`: one fit-and-evaluate and one result type for every trainer.
 - :mod:`cnnrnn.schedules`: learning-rate schedules.
 - :mod:`cnnrnn.plots`: figures in the course style.
@@ -18,7 +21,7 @@ Importing the package is cheap (no TensorFlow); :func:`setup` does the heavy lif
 from cnnrnn.runtime import RunConfig, block_network, is_fast, is_offline, setup
 from cnnrnn.display import glue, show_source
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 __all__ = ["RunConfig", "block_network", "glue", "is_fast", "is_offline", "setup", "show_source"]
 
 if is_offline():  # also inside notebook kernels, which inherit the environment
