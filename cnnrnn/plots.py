@@ -19,9 +19,17 @@ COLORS: dict[str, str] = {
     "RNN": "#009E73",
     "LSTM": "#E69F00",
     "GRU": "#CC79A7",
+    # Variants that must stay apart from their family in one figure: a darker shade of it
+    # (chosen so that tests/test_palette.py passes for colour-blind readers).
+    "LSTM open gates": "#6B4C00",
+    "GRU open gates": "#882E72",
+    # Bidirectional taggers: black clears every colour-blind check against LSTM, MLP and baseline.
+    "BiLSTM": "#000000",
     "attention": "#D55E00",
     "MLP": "#56B4E9",
-    "baseline": "#7F7F7F",
+    # Dark grey: a mid grey (#7F7F7F) is too close to the RNN green for deuteranopes
+    # (tests/test_palette.py).
+    "baseline": "#4D4D4D",
     "sigmoid": "#009E73",
     "tanh": "#CC79A7",
     "relu": "#0072B2",
@@ -33,12 +41,15 @@ _FALLBACK = ["#000000", "#F0E442", "#8C564B", "#17BECF", "#BCBD22"]
 def color_for(name: str) -> str:
     """The course colour for a model or activation name (case-insensitive prefix match).
 
-    ``"CNN + pooling"`` gets the CNN colour; an unknown name gets a stable fallback colour.
+    ``"CNN + pooling"`` gets the CNN colour; the longest matching key wins, so
+    ``"LSTM open gates (forget +5)"`` gets the darker ``"LSTM open gates"`` shade and plain
+    ``"LSTM ..."`` names the LSTM colour. An unknown name gets a stable fallback colour.
     """
     lowered = name.lower()
-    for key, colour in COLORS.items():
-        if lowered == key.lower() or lowered.startswith(key.lower() + " "):
-            return colour
+    matches = [key for key in COLORS
+               if lowered == key.lower() or lowered.startswith(key.lower() + " ")]
+    if matches:
+        return COLORS[max(matches, key=len)]
     return _FALLBACK[sum(map(ord, name)) % len(_FALLBACK)]
 
 

@@ -64,3 +64,42 @@ def test_mnist_cnn_target_is_a_ratio_to_the_baseline_for_every_seed(
     assert ours["multiply_adds_ratio"] == pytest.approx(
         ours["multiply_adds_per_image"] / rows[K_ROW]["multiply_adds_per_image"])
     assert ours["training_work_ratio"] > 0
+
+
+@pytest.mark.parametrize("lstm, bilstm, reached", [
+    ((0.60, 0.61, 0.62), (0.66, 0.67, 0.68), True),    # above 0.65 and the gap 0.06 > spread 0.02
+    ((0.66, 0.67, 0.68), (0.67, 0.68, 0.69), False),   # gap 0.01 is not above the spread 0.02
+    ((0.55, 0.56, 0.57), (0.62, 0.63, 0.64), False)])  # the gap is clear but the mean is < 0.65
+def test_ner_target_needs_the_level_and_a_gap_above_the_seed_spread(monkeypatch, lstm, bilstm,
+                                                                   reached):
+    from benchmarks import ner as module
+    from cnnrnn.training import TrainResult
+
+    published = [(["@", "bbc", "news"], ["O", "B-ORG", "O"]), (["Paris"], ["B-LOC"])]
+    retagged = [(["@", "bbc", "news"], ["B-ORG", "B-ORG", "O"]), (["Paris"], ["B-LOC"])]
+    by_run = {(False, seed): f1 for seed, f1 in zip(module.SEEDS, lstm)}
+    by_run.update({(True, seed): f1 for seed, f1 in zip(module.SEEDS, bilstm)})
+    trained = []
+
+    class Model:
+        def count_params(self):
+            return 1
+
+    def fake_train(train, dev, test, *, bidirectional, seed):
+        trained.append(train)
+        f1 = by_run[bidirectional, seed]
+        return TrainResult(Model(), {}, {"f1": f1, "precision": f1, "recall": f1}, 50.0, 8,
+                           extra={"dev_f1": [f1], "best_epoch": 1})
+
+    monkeypatch.setattr(module.data, "load_ner",
+                        lambda corpus, split: published if split == "train" else retagged)
+    monkeypatch.setattr(module.tagger, "train_tagger", fake_train)
+    rows = module.ner_btc()
+    assert set(rows) == {"ner_btc_baseline", "ner_btc_lstm", "ner_btc_bilstm"}
+    assert rows["ner_btc_bilstm"]["f1_target_reached"] is reached
+    assert rows["ner_btc_bilstm"]["value"] == pytest.approx(np.mean(bilstm))
+    assert rows["ner_btc_lstm"]["f1_per_seed"] == list(lstm)
+    assert rows["ner_btc_bilstm"]["spread"] == pytest.approx(0.02)
+    # The baseline learned the retagged "@" and so finds every test entity.
+    assert rows["ner_btc_baseline"]["value"] == pytest.approx(1.0)
+    assert trained[0][0][1] == ["B-ORG", "B-ORG", "O"]  # trained on the retagged "@"

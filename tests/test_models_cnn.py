@@ -103,14 +103,14 @@ def test_backup_and_restore_resumes_where_training_stopped(tmp_path):
         model.fit(x, y, batch_size=16, epochs=epochs, verbose=0,
                   callbacks=[backup, Interrupt(stop)])
     assert (tmp_path / "backup").is_dir()
-    done = int(model.optimizer.iterations)
+    done = int(model.optimizer.iterations.numpy())
     assert done == stop * math.ceil(len(x) / 16)
 
     fresh = tiny_model(steps)  # a new process would build and compile the model again
     history = fresh.fit(x, y, batch_size=16, epochs=epochs, verbose=0, callbacks=[backup])
     assert len(history.history["loss"]) == epochs - stop  # only the remaining epochs ran
     assert history.epoch == list(range(stop, epochs))
-    assert int(fresh.optimizer.iterations) == steps  # the optimizer state came back too
+    assert int(fresh.optimizer.iterations.numpy()) == steps  # the optimizer state came back too
     assert not (tmp_path / "backup").exists()  # a finished run deletes its backup
 
 
@@ -133,7 +133,7 @@ def test_train_mnist_cnn_learns_a_separable_problem():
     run = cnn.train_mnist_cnn(stripes(1024), stripes(300, seed=1), validation=stripes(100, 2),
                               width=4, epochs=3, batch_size=32, peak_lr=3e-3)
     assert run.epochs == 3 and len(run.history["val_accuracy"]) == 3
-    assert int(run.model.optimizer.iterations) == 3 * 32  # 32 batches of 32 per epoch
+    assert int(run.model.optimizer.iterations.numpy()) == 3 * 32  # 32 batches of 32 per epoch
     assert run.test_accuracy >= 0.9, run.test_accuracy  # chance is 0.1
     assert run.seconds > 0
 

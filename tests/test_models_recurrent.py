@@ -166,16 +166,19 @@ def test_input_gradient_norms_per_step():
 
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_open_gates_sets_the_memory_gate_of_a_gru(reset_after):
+    keras.utils.set_random_seed(0)
     layer = keras.layers.GRU(3, reset_after=reset_after)
     layer.build((None, None, 2))
+    kernel_before = layer.get_weights()[0]
     rec.open_gates(layer, 4.0)
-    bias = layer.get_weights()[2]
+    kernel, recurrent_kernel, bias = layer.get_weights()
+    np.testing.assert_array_equal(kernel, kernel_before)    # only the biases change
     total = bias.sum(axis=0) if reset_after else bias       # the two rows add up in z
     np.testing.assert_allclose(total[:3], 4.0)
     np.testing.assert_allclose(total[3:], 0.0)
-    # Without input and recurrent weights, z = sigmoid(4) = 0.982 and the candidate is tanh(0) = 0:
-    # one step keeps that fraction of the state.
-    kernel, recurrent_kernel, bias = layer.get_weights()
+    # With a zero input and a zero recurrent kernel, z = sigmoid(4) = 0.982 and the candidate is
+    # tanh(0) = 0 (its biases are 0): one step keeps exactly that fraction of the state, whatever
+    # the random kernels are.
     weights = [kernel, np.zeros_like(recurrent_kernel), bias]
     h0 = np.ones((1, 3), "float32")
     h1 = rec.gru_step(np.zeros((1, 2)), h0, *weights, reset_after=reset_after)

@@ -16,6 +16,13 @@ def test_color_for_is_consistent_across_variants():
     assert unknown in plots._FALLBACK and unknown not in plots.COLORS.values()
 
 
+def test_color_for_keeps_variants_apart_from_their_family():
+    # The longest matching key wins: an opened LSTM is not drawn in the LSTM's own colour.
+    assert plots.color_for("LSTM open gates (forget +5, input -5)") == plots.COLORS["LSTM open gates"]
+    assert plots.color_for("LSTM open gates") != plots.color_for("LSTM")
+    assert plots.color_for("LSTM (Keras default)") == plots.COLORS["LSTM"]
+
+
 def test_plot_history_draws_validation_and_training_lines():
     histories = {"CNN": {"accuracy": [0.8, 0.9], "val_accuracy": [0.85, 0.95]},
                  "LSTM": {"accuracy": [0.7, 0.8], "val_accuracy": [0.75, 0.82]}}

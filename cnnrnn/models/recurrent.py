@@ -7,18 +7,19 @@ of the weight matrices (``x @ kernel``):
 - :func:`simple_rnn_step` / :func:`simple_rnn_sequence`: ``h_t = tanh(x_t U + h_{t-1} W + b)``,
   ``keras.layers.SimpleRNN``'s ``[kernel (m, n), recurrent_kernel (n, n), bias (n,)]``.
 - :func:`lstm_step` / :func:`lstm_sequence`: ``keras.layers.LSTM`` (Hochreiter & Schmidhuber 1997,
-  with the forget gate of Gers et al. 2000), gates in Keras' order input, forget, candidate,
-  output: ``[kernel (m, 4n), recurrent_kernel (n, 4n), bias (4n,)]``.
-- :func:`gru_step` / :func:`gru_sequence`: ``keras.layers.GRU`` (Cho et al. 2014), gates in
-  Keras' order update, reset, candidate: ``[kernel (m, 3n), recurrent_kernel (n, 3n), bias]``
-  where ``bias`` is ``(2, 3n)`` (an input and a recurrent bias) with ``reset_after=True``, Keras'
+  with the forget gate of Gers et al. 2000), blocks in Keras' order input gate, forget gate,
+  candidate, output gate: ``[kernel (m, 4n), recurrent_kernel (n, 4n), bias (4n,)]``.
+- :func:`gru_step` / :func:`gru_sequence`: ``keras.layers.GRU`` (Cho et al. 2014), blocks in
+  Keras' order update gate, reset gate, candidate:
+  ``[kernel (m, 3n), recurrent_kernel (n, 3n), bias]`` where ``bias`` is ``(2, 3n)`` (an input and a recurrent bias) with ``reset_after=True``, Keras'
   default, and ``(3n,)`` with ``reset_after=False``.
 - :func:`recurrent_params` and :func:`stack_params`: parameter counts from the formulas
   (SimpleRNN ``nm + n^2 + n``, LSTM ``4(nm + n^2 + n)``, GRU ``3(nm + n^2 + 2n)`` with
   ``reset_after=True``), for stacks of layers and bidirectional layers.
-- :func:`open_gates`: set an LSTM's forget-gate bias (and minus it on the input gate) or a GRU's
-  update-gate bias to a large value, so that the layer starts out keeping its state from step to
-  step (a fixed form of the "chrono" initialization of Tallec & Ollivier 2018).
+- :func:`open_gates`: set an LSTM's forget-gate bias to a large value *and* its input-gate bias
+  to minus that (two changes), or a GRU's update-gate bias to a large value, so that the layer
+  starts out keeping its state from step to step (a fixed form of the "chrono" initialization of
+  Tallec & Ollivier 2018).
 - :func:`input_gradient_norms`: the norm of the loss gradient with respect to the input at each
   time step, the measurement behind vanishing and exploding gradients (Bengio et al. 1994;
   Pascanu et al. 2013).
@@ -90,7 +91,7 @@ def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, *, reset_after: bool =
     """One step of ``keras.layers.GRU`` (default activations); returns ``h_t``.
 
     The blocks of ``units`` columns are, in Keras' order, the update gate ``z``, the reset gate
-    ``r`` and the candidate ``h~``:
+    ``r`` and the candidate ``h~`` (not a gate: the value that may replace the state):
 
     - ``z = sigmoid(x_t U_z + h_prev W_z + b_z)``: how much of the old state to keep;
     - ``r = sigmoid(x_t U_r + h_prev W_r + b_r)``: how much of the old state the candidate sees;
