@@ -132,6 +132,19 @@ def _as_sequence(x) -> np.ndarray:
     return x
 
 
+def _prepare(x, weights, blocks: int, name: str):
+    """Check ``x`` and ``weights`` together; return ``x`` as float64 and a zero state."""
+    x = _as_sequence(x)
+    m, units = _check_weights(weights, blocks, name)
+    if x.shape[-1] != m:
+        raise ValueError(f"x has {x.shape[-1]} features, the kernel expects {m}")
+    return x, np.zeros((*x.shape[:-2], units))
+
+
+def _initial(state, zeros: np.ndarray) -> np.ndarray:
+    return zeros if state is None else np.asarray(state, dtype=np.float64)
+
+
 def _run(step, x, states, return_sequences):
     outputs = []
     for t in range(x.shape[-2]):
@@ -146,12 +159,9 @@ def simple_rnn_sequence(x, weights, h0=None, *, return_sequences: bool = False) 
     """Run :func:`simple_rnn_step` over ``x`` (``(time, m)`` or ``(batch, time, m)``) from ``h0``
     (zeros by default); return the last state, or every state with ``return_sequences=True``,
     as ``keras.layers.SimpleRNN`` with the same ``weights`` does."""
-    x = _as_sequence(x)
-    m, units = _check_weights(weights, 1, "SimpleRNN")
-    if x.shape[-1] != m:
-        raise ValueError(f"x has {x.shape[-1]} features, the kernel expects {m}")
+    x, zeros = _prepare(x, weights, 1, "SimpleRNN")
     kernel, recurrent_kernel, bias = weights
-    h = np.zeros((*x.shape[:-2], units)) if h0 is None else np.asarray(h0, dtype=np.float64)
+    h = _initial(h0, zeros)
 
     def step(x_t, states):
         return (simple_rnn_step(x_t, states[0], kernel, recurrent_kernel, bias),)
@@ -163,14 +173,9 @@ def lstm_sequence(x, weights, h0=None, c0=None, *, return_sequences: bool = Fals
                   return_state: bool = False):
     """Run :func:`lstm_step` over ``x`` from ``(h0, c0)`` (zeros by default), as
     ``keras.layers.LSTM`` does; with ``return_state=True`` also return the last ``(h, c)``."""
-    x = _as_sequence(x)
-    m, units = _check_weights(weights, 4, "LSTM")
-    if x.shape[-1] != m:
-        raise ValueError(f"x has {x.shape[-1]} features, the kernel expects {m}")
+    x, zeros = _prepare(x, weights, 4, "LSTM")
     kernel, recurrent_kernel, bias = weights
-    zeros = np.zeros((*x.shape[:-2], units))
-    h = zeros if h0 is None else np.asarray(h0, dtype=np.float64)
-    c = zeros if c0 is None else np.asarray(c0, dtype=np.float64)
+    h, c = _initial(h0, zeros), _initial(c0, zeros)
     last = {}
 
     def step(x_t, states):
@@ -186,12 +191,9 @@ def gru_sequence(x, weights, h0=None, *, reset_after: bool = True,
                  return_sequences: bool = False) -> np.ndarray:
     """Run :func:`gru_step` over ``x`` from ``h0`` (zeros by default), as ``keras.layers.GRU``
     with the same ``reset_after`` does."""
-    x = _as_sequence(x)
-    m, units = _check_weights(weights, 3, "GRU")
-    if x.shape[-1] != m:
-        raise ValueError(f"x has {x.shape[-1]} features, the kernel expects {m}")
+    x, zeros = _prepare(x, weights, 3, "GRU")
     kernel, recurrent_kernel, bias = weights
-    h = np.zeros((*x.shape[:-2], units)) if h0 is None else np.asarray(h0, dtype=np.float64)
+    h = _initial(h0, zeros)
 
     def step(x_t, states):
         return (gru_step(x_t, states[0], kernel, recurrent_kernel, bias, reset_after=reset_after),)
