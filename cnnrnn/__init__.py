@@ -23,7 +23,7 @@ Importing the package is cheap (no TensorFlow); :func:`setup` does the heavy lif
 from cnnrnn.runtime import RunConfig, block_network, is_fast, is_offline, setup
 from cnnrnn.display import glue, show_source
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 __all__ = ["RunConfig", "block_network", "glue", "is_fast", "is_offline", "setup", "show_source"]
 
 if is_offline():  # also inside notebook kernels, which inherit the environment

@@ -107,3 +107,20 @@ def test_notebook_runs_alone_from_a_wheel_with_downloaded_data(tmp_path, colab_l
     assert requested == ["mnist.npz"]  # fetched from the "release", once
     assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # no temporary left behind
     assert data.sha256_of(cache / "mnist.npz") == data.REGISTRY["mnist.npz"]
+
+
+def test_autocorrect_command_works_from_the_wheel(tmp_path, colab_like_venv):
+    # The shipped model is package data: the tool must work right after install, away from
+    # the repository.
+    python, new_site = colab_like_venv
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("CNNRNN_") and key not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    done = subprocess.run([str(python), "-m", "cnnrnn.autocorrect", "networc"], cwd=elsewhere,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == "network\n"
+    model = run(str(python), "-c", "import cnnrnn.autocorrect.model as m; print(m.SHIPPED_MODEL)",
+                cwd=elsewhere, env=env).stdout.strip()
+    assert Path(model).is_relative_to(new_site), model
