@@ -122,3 +122,25 @@ def test_cli_from_a_fresh_process():
 
 def test_shipped_model_file_is_small():
     assert SHIPPED_MODEL.stat().st_size < 100_000   # README: "under 100 kB"
+
+
+def test_cli_train_saves_a_model_even_when_evaluation_data_is_missing(tmp_path, monkeypatch,
+                                                                      capsys, vocabulary, index):
+    from cnnrnn.autocorrect import __main__ as cli
+    from cnnrnn.autocorrect import model as ac
+    from cnnrnn.data import DataError
+    tiny = {"n_train": 300, "n_validation": 100, "epochs": 1}
+    monkeypatch.setattr(ac, "training_recipe", lambda fast=False: dict(tiny))
+    real_train = ac.train
+    monkeypatch.setattr(ac, "train", lambda **kw: real_train(vocabulary=vocabulary, index=index,
+                                                             **kw))
+
+    def offline(name):
+        raise DataError(f"{name}: not in the cache and downloads are off")
+    monkeypatch.setattr("cnnrnn.data.load_misspellings", offline)
+    out = tmp_path / "m.npz"
+    assert cli.main(["train", "--fast", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"saved {out}" in captured.out
+    assert "not evaluated on norvig1" in captured.err and "Traceback" not in captured.err
+    assert Corrector.load(out, vocabulary, index).correct(["networc"])[0] in vocabulary

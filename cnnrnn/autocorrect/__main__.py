@@ -99,7 +99,7 @@ def train_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     _quiet_keras()
     from cnnrnn.autocorrect.model import evaluate, train, training_recipe
-    from cnnrnn.data import load_misspellings
+    from cnnrnn.data import DataError, load_misspellings
     fast = args.fast or os.environ.get("CNNRNN_FAST", "0") not in ("", "0")
     recipe = training_recipe(fast)
     print(f"training ({'fast' if fast else 'full'} recipe: {recipe})", flush=True)
@@ -107,12 +107,17 @@ def train_main(argv: list[str]) -> int:
     print(f"trained on {record['train_lists']} synthetic misspellings in "
           f"{record['fit_seconds']:.0f} s; synthetic validation accuracy "
           f"{record['history']['val_accuracy'][-1]:.3f}", flush=True)
-    for name in ("norvig1", "norvig2"):
-        result = evaluate(corrector, load_misspellings(name))
-        print(f"{name}: top-1 {result['top1']:.3f}, top-3 {result['top3']:.3f}")
-    path = corrector.save(args.out)
+    path = corrector.save(args.out)   # first: a failed evaluation must not lose the model
     print(f"saved {path} ({path.stat().st_size / 1e6:.2f} MB); use it with "
-          f"python -m cnnrnn.autocorrect --model {path} WORD ...")
+          f"python -m cnnrnn.autocorrect --model {path} WORD ...", flush=True)
+    for name in ("norvig1", "norvig2"):
+        try:
+            pairs = load_misspellings(name)
+        except DataError as err:   # e.g. offline, away from a clone: the model is saved anyway
+            print(f"not evaluated on {name}: {err}", file=sys.stderr)
+            continue
+        result = evaluate(corrector, pairs)
+        print(f"{name}: top-1 {result['top1']:.3f}, top-3 {result['top3']:.3f}")
     return 0
 
 
