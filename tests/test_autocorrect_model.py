@@ -97,6 +97,18 @@ def test_training_end_to_end_fast(tmp_path, vocabulary, index):
     assert 0.3 < result["top1"] <= result["top3"]
 
 
+def test_probabilities_are_a_distribution_over_the_candidates(shipped):
+    ranked = shipped.probabilities("localy")
+    words = [w for w, _, _ in ranked]
+    (cands, _), = shipped.index.shortlist(["localy"], shipped.settings.k,
+                                          shipped.settings.max_distance)
+    assert sorted(words) == sorted(cands)
+    p = np.array([p for *_, p in ranked])
+    assert np.all(np.diff(p) <= 0) and abs(p.sum() - 1) < 1e-6
+    assert words[0] == shipped.candidates(["localy"])[0][0]   # the same ranking as correcting
+    assert shipped.probabilities("qqqqqqqqqqqqqqqq") == []
+
+
 def test_shipped_model_beats_the_baseline_on_set_1(shipped):
     assert shipped.correct(["networc"]) == ["network"]
     result = evaluate(shipped, load_misspellings("norvig1"))

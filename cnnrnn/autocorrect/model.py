@@ -222,6 +222,20 @@ class Corrector:
             out[i] = [c[j] for j in order] if c else [words[i]]
         return out
 
+    def probabilities(self, word: str) -> list[tuple[str, int, float]]:
+        """The candidates of one lower-case, unknown ``word`` with their edit distances and the
+        scorer's probabilities (the softmax over the list it was trained with), most probable
+        first. Empty when the word has no candidate."""
+        (cands, distances), = self.index.shortlist([word], self.settings.k,
+                                                   self.settings.max_distance)
+        if not cands:
+            return []
+        scores = self._score([word] * len(cands), cands, distances).astype(np.float64)
+        p = np.exp(scores - scores.max())
+        p /= p.sum()
+        order = np.argsort(-p, kind="stable")
+        return [(cands[i], int(distances[i]), float(p[i])) for i in order]
+
     def correct(self, words: Sequence[str]) -> list[str]:
         """The best correction of each lower-case word (see :meth:`candidates`)."""
         return [c[0] for c in self.candidates(words, 1)]
