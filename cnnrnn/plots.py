@@ -27,6 +27,7 @@ COLORS: dict[str, str] = {
     "BiLSTM": "#000000",
     "attention": "#D55E00",
     "MLP": "#56B4E9",
+    "Transformer": "#332288",  # indigo (Paul Tol's palette): apart from CNN blue and BiLSTM black
     # Dark grey: a mid grey (#7F7F7F) is too close to the RNN green for deuteranopes
     # (tests/test_palette.py).
     "baseline": "#4D4D4D",

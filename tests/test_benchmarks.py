@@ -103,3 +103,31 @@ def test_ner_target_needs_the_level_and_a_gap_above_the_seed_spread(monkeypatch,
     # The baseline learned the retagged "@" and so finds every test entity.
     assert rows["ner_btc_baseline"]["value"] == pytest.approx(1.0)
     assert trained[0][0][1] == ["B-ORG", "B-ORG", "O"]  # trained on the retagged "@"
+
+
+@pytest.mark.parametrize("plain, attended, reached", [
+    ((0.00, 0.01, 0.02), (0.96, 0.97, 0.98), True),    # every seed >= 0.95, far above
+    ((0.00, 0.01, 0.02), (0.99, 0.99, 0.94), False),   # one seed below 0.95
+    ((0.88, 0.90, 0.92), (0.97, 0.98, 0.99), False)])  # level reached, gap 0.08 < 0.10
+def test_seq2seq_target_needs_every_seed_and_a_gap(monkeypatch, plain, attended, reached):
+    from benchmarks import attention as module
+    from cnnrnn.models import seq2seq
+
+    recipe = {"lengths": (5, 10), "examples": 10, "epochs": 1, "seeds": (0, 1, 2), "test_per_length": 1}
+    scores = {"lstm": plain, "lstm_attention": attended, "transformer": (1.0, 1.0, 1.0)}
+
+    def fake_train(kind, task, *, examples, epochs, seed, test_per_length):
+        value = scores[kind][seed]
+        return seq2seq.Seq2SeqRun(kind, seed, object(), {5: 1.0, 10: value}, 10.0 + seed, 123)
+
+    monkeypatch.setattr(module.seq2seq, "reversal_recipe", lambda fast: recipe)
+    monkeypatch.setattr(module.seq2seq, "train_on_reversal", fake_train)
+    rows = module.seq2seq_reversal()
+    assert set(rows) == {"seq2seq_no_attention", "seq2seq_attention", "seq2seq_transformer"}
+    ours = rows["seq2seq_attention"]
+    assert ours["exact_target_reached"] is reached
+    assert ours["metric"] == "exact_match_at_length_10"
+    assert ours["value"] == pytest.approx(np.mean(attended))
+    assert ours["value_per_seed"] == list(attended) and ours["seconds"] == pytest.approx(11.0)
+    assert ours["exact_match_by_length"]["5"] == 1.0
+    assert rows["seq2seq_transformer"]["compared_with"] == "seq2seq_attention"
