@@ -288,12 +288,13 @@ class Seq2SeqRun:
 
 def train_on_reversal(kind: str, task: ReversalTask, *, examples: int, epochs: int, seed: int,
                       test_per_length: int = 500, batch_size: int = 128, bidirectional: bool = True,
-                      verbose=0) -> Seq2SeqRun:
+                      positions: bool = True, verbose=0) -> Seq2SeqRun:
     """Build, train and score one model: ``kind`` is ``"lstm"``, ``"lstm_attention"`` or ``"transformer"``.
 
     Adam with a cosine decay to 0 over the run, from 2e-3 for the LSTMs and 1e-3 for the
     Transformer (the rates of the prototypes in ``benchmarks/attention_search.md``; not tuned
-    further). LSTM encoders are bidirectional unless ``bidirectional=False``.
+    further). LSTM encoders are bidirectional unless ``bidirectional=False``; the Transformer has
+    learned positions unless ``positions=False`` (an exercise of the chapter).
     """
     keras = _keras()
     keras.utils.set_random_seed(seed)
@@ -303,7 +304,8 @@ def train_on_reversal(kind: str, task: ReversalTask, *, examples: int, epochs: i
         model, rate = build_lstm_seq2seq(task.vocab, task.vocab, attention="dot",
                                          bidirectional=bidirectional), 2e-3
     elif kind == "transformer":
-        model, rate = build_transformer_seq2seq(task.vocab, task.vocab, task.max_length), 1e-3
+        model, rate = build_transformer_seq2seq(task.vocab, task.vocab, task.max_length,
+                                                positions=positions), 1e-3
     else:
         raise ValueError(f"kind must be 'lstm', 'lstm_attention' or 'transformer', got {kind!r}")
     inputs, targets = task.training_set(examples, seed)
