@@ -90,3 +90,20 @@ def shift_images(images: np.ndarray, dx: int, dy: int) -> np.ndarray:
     dst_cols = slice(max(0, dx), width - max(0, -dx))
     shifted[:, dst_rows, dst_cols] = images[:, src_rows, src_cols]
     return shifted
+
+
+def permute_pixels(images: np.ndarray, seed: int = 0) -> np.ndarray:
+    """``images`` (N, H, W[, C]) with their pixels moved by one fixed random permutation (seeded).
+
+    The same permutation for every image, so a digit keeps every pixel value and the task keeps
+    all its information; only which pixels are neighbours changes. An MLP, which treats its input
+    as an unordered list of numbers, can learn the permuted task exactly as well as the original
+    (a permuted first layer undoes it); a CNN, built on neighbourhoods, cannot.
+    """
+    images = np.asarray(images)
+    if images.ndim < 3:
+        raise ValueError(f"expected images shaped (N, H, W) or (N, H, W, C), not {images.shape}")
+    height, width = images.shape[1:3]
+    order = np.random.default_rng(seed).permutation(height * width)
+    flat = images.reshape(len(images), height * width, -1)[:, order]
+    return flat.reshape(images.shape)

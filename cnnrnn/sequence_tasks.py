@@ -8,7 +8,11 @@
   Le et al. 2015: one mark in each half). Predicting 1 whatever the input gives a mean squared
   error of 1/6 (:data:`ADDING_BASELINE_MSE`).
 
-Both return float32 inputs shaped ``(n, time, features)``, ready for a Keras recurrent layer, and
+- :func:`motif_sequences`: token sequences of mixed lengths, zero-padded; the label says whether
+  the two-token motif ``(1, 2)`` occurs anywhere. For the head-to-head chapter's variable-length
+  experiment.
+
+The first two return float32 inputs shaped ``(n, time, features)``, ready for a Keras recurrent layer, and
 are fully determined by their ``seed``.
 """
 
@@ -72,3 +76,42 @@ def adding_problem(n: int, length: int, *, seed: int = 0) -> tuple[np.ndarray, n
     x = np.stack([values, markers], axis=-1).astype(np.float32)
     y = (values[rows, first] + values[rows, second]).astype(np.float32)
     return x, y
+
+
+#: The two adjacent tokens whose presence :func:`motif_sequences` asks about.
+MOTIF = (1, 2)
+
+
+def motif_sequences(n: int, min_length: int, max_length: int, *, vocabulary: int = 10,
+                    pad_to: int | None = None, seed: int = 0
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` token sequences with lengths drawn uniformly from ``min_length .. max_length``.
+
+    Tokens are ``1 .. vocabulary - 1``; 0 is padding, after the sequence. Exactly half the
+    sequences (rounded down) contain the motif :data:`MOTIF` (token 1 followed by token 2) once, at a
+    uniform position; the others never contain it. Returns ``tokens`` (n, ``pad_to`` or
+    ``max_length``; int32), ``lengths`` (n,) and ``labels`` (n,; 1 where the motif occurs).
+    Chance accuracy is 0.5, and the answer can lie anywhere in the sequence.
+    """
+    n = _check_int(n, "n", 1)
+    min_length = _check_int(min_length, "min_length", 2)
+    max_length = _check_int(max_length, "max_length", min_length)
+    vocabulary = _check_int(vocabulary, "vocabulary", 4)
+    width = max_length if pad_to is None else _check_int(pad_to, "pad_to", max_length)
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(min_length, max_length + 1, size=n)
+    labels = np.zeros(n, dtype=np.int64)
+    labels[rng.permutation(n)[: n // 2]] = 1
+    tokens = np.zeros((n, width), dtype=np.int32)
+    first, second = MOTIF
+    for row, (length, label) in enumerate(zip(lengths, labels)):
+        seq = rng.integers(1, vocabulary, size=length)
+        # Break every accidental motif: a `second` right after a `first` becomes another token.
+        for t in range(1, length):
+            while seq[t - 1] == first and seq[t] == second:
+                seq[t] = rng.integers(1, vocabulary)
+        if label:
+            at = int(rng.integers(0, length - 1))
+            seq[at], seq[at + 1] = first, second  # cannot form a second motif: (2, 2), (1, 1)
+        tokens[row, :length] = seq
+    return tokens, lengths, labels

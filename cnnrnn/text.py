@@ -172,3 +172,18 @@ def stream_batches(codes, batch_size: int, window: int) -> tuple[np.ndarray, np.
     index = index.reshape(steps * batch_size, window)
     return codes[index], codes[index + 1]
 
+
+def shuffle_words(text: str, seed: int = 0) -> str:
+    """``text`` with the words of every line in a random order (seeded), the lines kept in place.
+
+    A word is a run of characters between spaces; each line keeps its own words, its length and
+    its number of spaces, so the text has exactly the same characters, each as often, as before:
+    a model that ignores order (character frequencies alone) scores the shuffled text exactly as
+    the original, and whatever a model loses on it is what it took from the order of the words.
+    """
+    rng = np.random.default_rng(seed)
+    lines = []
+    for line in text.split("\n"):
+        words = line.split(" ")
+        lines.append(" ".join(words[i] for i in rng.permutation(len(words))))
+    return "\n".join(lines)

@@ -78,3 +78,20 @@ def test_pipeline_batches_and_order():
                      for _ in range(2))
     assert sorted(first) == list(range(10))  # every digit once per epoch
     assert first != list(range(10))  # shuffled
+
+
+def test_permute_pixels_is_one_fixed_permutation_that_keeps_every_value():
+    rng = np.random.default_rng(0)
+    images = rng.random((5, 4, 6, 1)).astype("float32")
+    permuted = datasets.permute_pixels(images, seed=2)
+    assert permuted.shape == images.shape
+    for original, moved in zip(images, permuted):
+        np.testing.assert_array_equal(np.sort(original.ravel()), np.sort(moved.ravel()))
+    # The same permutation for every image: pixel i goes to the same place in each.
+    flat, flat_moved = images.reshape(5, -1), permuted.reshape(5, -1)
+    sources = [int(np.flatnonzero(flat[0] == value)[0]) for value in flat_moved[0]]
+    np.testing.assert_array_equal(flat[:, sources], flat_moved)
+    assert not np.array_equal(permuted, images)
+    np.testing.assert_array_equal(datasets.permute_pixels(images[..., 0], seed=2), permuted[..., 0])
+    with pytest.raises(ValueError, match="images"):
+        datasets.permute_pixels(np.zeros((3, 4)))

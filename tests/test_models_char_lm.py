@@ -225,3 +225,35 @@ def test_read_states_gives_the_state_after_each_character(tiny):
                                atol=1e-6)
     with pytest.raises(ValueError, match="prefix is empty"):
         sampler.read_states("")
+
+
+def test_conv_lm_is_causal_and_sees_exactly_its_receptive_field():
+    field = char_lm.conv_receptive_field()
+    assert field == 64 and char_lm.conv_receptive_field((1, 2), width=3) == 7
+    keras.utils.set_random_seed(0)
+    model = char_lm.conv_char_lm(12, filters=8, embedding_dim=4)
+    codes = np.random.default_rng(0).integers(0, 12, size=(1, 100)).astype("int32")
+    base = model.predict_on_batch(codes)
+    changed = codes.copy()
+    changed[0, 20] = (codes[0, 20] + 1) % 12                    # one character at position 20
+    moved = model.predict_on_batch(changed)
+    differs = np.abs(moved - base).max(axis=-1)[0] > 1e-6
+    assert not differs[:20].any()                                # nothing before it changes
+    assert differs[20] and differs[20 + field - 1]               # it and the field after it do
+    assert not differs[20 + field:].any()                        # beyond the field, nothing
+
+
+def test_conv_lm_trains_and_window_nats_scores_any_stateless_model():
+    vocab = text.CharVocab.from_text(TINY_TEXT)
+    codes = vocab.encode(TINY_TEXT)
+    train, validation = text.split_by_position(codes)
+    result = char_lm.train_char_lm(train, validation, vocab_size=len(vocab), cell="conv",
+                                   units=16, embedding_dim=8, batch_size=8, window=32,
+                                   epochs=6, peak_lr=1e-2, stateful=False, seed=0)
+    nats = char_lm.window_nats(result.model, validation, window=32, score_from=16)
+    assert nats < 0.5 * math.log(len(vocab))                     # far below knowing nothing
+    assert "nats_per_char" not in result.test_metrics            # stateless: scored by window_nats
+    with pytest.raises(ValueError, match="stateful"):
+        char_lm.train_char_lm(train, None, vocab_size=len(vocab), cell="conv", stateful=True)
+    with pytest.raises(ValueError, match="score_from"):
+        char_lm.window_nats(result.model, validation, window=32, score_from=32)

@@ -62,3 +62,25 @@ def test_adding_baseline_is_the_variance_of_the_target():
 def test_adding_problem_rejects_bad_length():
     with pytest.raises(ValueError, match="length"):
         tasks.adding_problem(5, 1)
+
+
+def test_motif_sequences_labels_say_whether_the_motif_occurs():
+    tokens, lengths, labels = tasks.motif_sequences(600, 4, 30, pad_to=40, seed=3)
+    assert tokens.shape == (600, 40) and tokens.dtype == np.int32
+    assert labels.sum() == 300                                     # balanced: chance is 0.5
+    first, second = tasks.MOTIF
+    for row, length, label in zip(tokens, lengths, labels):
+        assert (row[:length] > 0).all() and (row[length:] == 0).all()   # padding after the end
+        pairs = sum(row[t] == first and row[t + 1] == second for t in range(length - 1))
+        assert pairs == label                                      # once if labelled, else never
+    assert 4 <= lengths.min() and lengths.max() <= 30 and len(set(lengths)) > 20
+
+
+def test_motif_sequences_reproducible_and_checked():
+    a, b = tasks.motif_sequences(50, 5, 9, seed=1), tasks.motif_sequences(50, 5, 9, seed=1)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    with pytest.raises(ValueError, match="max_length"):
+        tasks.motif_sequences(5, 10, 9)
+    with pytest.raises(ValueError, match="pad_to"):
+        tasks.motif_sequences(5, 3, 9, pad_to=8)

@@ -78,3 +78,14 @@ def test_stream_batches_continue_each_row_from_batch_to_batch():
     with pytest.raises(ValueError, match="integer codes"):
         text.stream_batches(np.zeros((2, 50), dtype=int), 1, 5)
 
+
+
+def test_shuffle_words_keeps_lines_and_characters():
+    original = "the cat sat\non the mat\n\nto be or not to be"
+    shuffled = text.shuffle_words(original, seed=1)
+    assert shuffled != original
+    assert text.shuffle_words(original, seed=1) == shuffled          # seeded
+    for before, after in zip(original.split("\n"), shuffled.split("\n"), strict=True):
+        assert sorted(before.split(" ")) == sorted(after.split(" "))  # same words, same line
+        assert len(before) == len(after)
+    assert sorted(original) == sorted(shuffled)                      # the same characters

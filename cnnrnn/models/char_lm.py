@@ -3,6 +3,9 @@ time and gives, at every position, the probability of each possible next charact
 
 - :func:`char_lm`: the model, uncompiled: an embedding of each character, one LSTM (or GRU, or
   SimpleRNN) layer, and a dense layer that gives one score (logit) per character of the vocabulary.
+- :func:`conv_char_lm`: the same embedding and output layer around a stack of dilated causal
+  convolutions instead of the recurrent layer (the head-to-head chapter's CNN on the same task);
+  :func:`window_nats` scores either kind on the same windows of text.
 - :func:`train_char_lm`: the chapter's training recipe, used by the notebook and by
   ``make bench`` (row ``char_lm_shakespeare``): stateful training on consecutive windows (truncated
   backpropagation through time, :func:`cnnrnn.text.stream_batches`), Adam with a warm-up and a
@@ -80,6 +83,58 @@ def char_lm(vocab_size: int, *, cell: str = DEFAULT_CELL, units: int = DEFAULT_U
                   name=cell)(x)
     logits = layers.Dense(vocab_size, name="logits")(x)
     return keras.Model(inputs, logits, name=name or f"char_{cell}{units}")
+
+
+#: The causal convolutional language model of the head-to-head chapter: six width-2 layers
+#: dilated 1, 2, 4, ..., 32, so each prediction sees the 64 characters before it (and no more).
+CONV_DILATIONS = (1, 2, 4, 8, 16, 32)
+
+
+def conv_receptive_field(dilations: Sequence[int] = CONV_DILATIONS, width: int = 2) -> int:
+    """How many input characters one output of a stack of causal convolutions sees: each layer of
+    width ``width`` and dilation ``d`` adds ``(width - 1) * d`` to the field, which starts at 1."""
+    return 1 + sum((width - 1) * int(d) for d in dilations)
+
+
+def conv_char_lm(vocab_size: int, *, filters: int = DEFAULT_UNITS,
+                 embedding_dim: int = DEFAULT_EMBEDDING_DIM,
+                 dilations: Sequence[int] = CONV_DILATIONS, width: int = 2,
+                 name: str | None = None) -> keras.Model:
+    """An uncompiled causal convolutional language model: codes (batch, time) -> logits.
+
+    The same embedding and output layer as :func:`char_lm`, with a stack of causal ``Conv1D``
+    layers (``filters`` channels, ReLU, one per entry of ``dilations``) instead of the recurrent
+    layer. Causal padding means the output at position t depends on characters t, t - 1, ... only,
+    back to :func:`conv_receptive_field` characters: the model never sees the character it
+    predicts. Each layer after the first adds its input back (a residual connection), which keeps
+    the six-layer stack easy to train. Any length is accepted; every position is computed at once.
+    """
+    layers = keras.layers
+    inputs = keras.Input(shape=(None,), dtype="int32", name="codes")
+    x = layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
+    for index, dilation in enumerate(dilations, start=1):
+        y = layers.Conv1D(filters, width, dilation_rate=int(dilation), padding="causal",
+                          activation="relu", name=f"conv{index}")(x)
+        x = y if index == 1 else layers.Add(name=f"residual{index}")([x, y])
+    logits = layers.Dense(vocab_size, name="logits")(x)
+    return keras.Model(inputs, logits, name=name or f"char_conv{filters}")
+
+
+def window_nats(model: keras.Model, codes: np.ndarray, *, window: int = 128, score_from: int = 64,
+                batch_size: int = 256) -> float:
+    """Mean cross-entropy, in nats per character, over non-overlapping windows of ``codes``, each
+    read on its own (a zero state, or zero padding before it), scoring only the positions from
+    ``score_from`` on: every scored character then has at least ``score_from`` characters of
+    context inside its window. Works for any model that maps codes (batch, time) to logits
+    without carried state, recurrent or convolutional, so both are scored on the same characters.
+    """
+    if not 0 <= score_from < window:
+        raise ValueError(f"score_from must be in [0, window), not {score_from}")
+    inputs, targets = textlib.windows(codes, window)
+    logits = model.predict(inputs, batch_size=batch_size, verbose=0)
+    log_p = _log_softmax(np.asarray(logits)[:, score_from:])
+    picked = np.take_along_axis(log_p, targets[:, score_from:, None], axis=-1)[..., 0]
+    return float(-picked.mean())
 
 
 def _stateful_layers(model: keras.Model) -> list:
@@ -172,13 +227,17 @@ def train_char_lm(
     is carried from window to window and zeroed at the start of each epoch, and gradients flow back
     through one window only (truncated backpropagation through time). With ``stateful=False``
     every window (:func:`cnnrnn.text.windows`) starts from a zero state and the windows are
-    shuffled.
+    shuffled. ``cell="conv"`` trains :func:`conv_char_lm` (``units`` filters) instead, on shuffled
+    windows (``stateful=False`` is required).
 
     ``validation_codes`` (optional) is scored after every epoch for the learning curves (its time
     counts in ``seconds``, as in every course trainer) and once more at the end by
-    :func:`evaluate_nats`, whose value is ``test_metrics["nats_per_char"]``. The returned history
+    :func:`evaluate_nats`, whose value is ``test_metrics["nats_per_char"]`` (recurrent models;
+    score a convolutional one with :func:`window_nats`). The returned history
     is in nats per character; ``seconds`` is the time of ``fit``.
     """
+    if cell == "conv" and stateful:
+        raise ValueError("a convolutional model carries no state: use stateful=False")
     keras.utils.set_random_seed(seed)
     if stateful:
         x, y = textlib.stream_batches(train_codes, batch_size, window)
@@ -186,9 +245,12 @@ def train_char_lm(
         x, y = textlib.windows(train_codes, window)
         x, y = x[: len(x) // batch_size * batch_size], y[: len(y) // batch_size * batch_size]
     steps = epochs * (len(x) // batch_size)
-    model = char_lm(vocab_size, cell=cell, units=units, embedding_dim=embedding_dim,
-                    batch_size=batch_size if stateful else None, window=window,
-                    stateful=stateful, unroll=unroll)
+    if cell == "conv":
+        model = conv_char_lm(vocab_size, filters=units, embedding_dim=embedding_dim)
+    else:
+        model = char_lm(vocab_size, cell=cell, units=units, embedding_dim=embedding_dim,
+                        batch_size=batch_size if stateful else None, window=window,
+                        stateful=stateful, unroll=unroll)
     compile_char_lm(model, peak_lr=peak_lr, total_steps=steps, warmup_fraction=warmup_fraction,
                     clipnorm=clipnorm)
     validation = None
@@ -200,7 +262,7 @@ def train_char_lm(
         validation_data=validation, verbose=verbose,
         callbacks=[ResetStatesCallback(), *(callbacks or [])])
     metrics = {}
-    if validation_codes is not None:
+    if validation_codes is not None and cell != "conv":
         metrics["nats_per_char"] = evaluate_nats(model, validation_codes, batch_size=batch_size,
                                                  window=window)
     result = TrainResult(model, history.history, metrics, seconds, epochs, name=model.name)
