@@ -140,6 +140,9 @@ def import_keras_quietly():
             import tensorflow as tf
 
             tf.config.list_physical_devices()  # triggers the device probe while fd 2 is silent
+            # TensorFlow sets its own logger's level on import, after quiet_tensorflow() ran:
+            # set it again, or retracing notices (harmless here) fill the outputs.
+            tf.get_logger().setLevel(logging.ERROR)
     finally:
         os.dup2(saved, 2)
         os.close(saved)

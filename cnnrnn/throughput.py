@@ -83,7 +83,8 @@ class Throughput:
         return self.batch / self.training_seconds
 
 
-def _median_seconds(call, repeats: int) -> float:
+def median_seconds(call, repeats: int) -> float:
+    """The median wall-clock time of ``repeats`` calls of ``call()``, after one untimed call."""
     call()  # the first call traces and allocates: not timed
     times = []
     for _ in range(repeats):
@@ -110,8 +111,8 @@ def measure(kind: str, length: int, *, batch: int = BATCH, features: int = FEATU
     target = rng.normal(size=(batch, length, features)).astype("float32")
     model = sequence_layer(kind, features, length)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
-    inference = _median_seconds(lambda: model.predict_on_batch(x), repeats)
-    training = _median_seconds(lambda: float(model.train_on_batch(x, target)), repeats)
+    inference = median_seconds(lambda: model.predict_on_batch(x), repeats)
+    training = median_seconds(lambda: float(model.train_on_batch(x, target)), repeats)
     return Throughput(kind, length, batch, model.count_params(), inference, training)
 
 
