@@ -131,3 +131,42 @@ def test_seq2seq_target_needs_every_seed_and_a_gap(monkeypatch, plain, attended,
     assert ours["value_per_seed"] == list(attended) and ours["seconds"] == pytest.approx(11.0)
     assert ours["exact_match_by_length"]["5"] == 1.0
     assert rows["seq2seq_transformer"]["compared_with"] == "seq2seq_attention"
+
+
+@pytest.mark.parametrize("accuracies, reached", [
+    ((0.985, 0.981, 0.99), True),           # every seed at least 0.98
+    ((0.99, 0.979, 0.99), False)])          # the mean is above 0.98, one seed is not
+def test_seq_mnist_accuracy_target_needs_every_seed(monkeypatch, accuracies, reached):
+    from benchmarks import head_to_head as module
+    from cnnrnn.models import seq_mnist
+    from cnnrnn.training import TrainResult
+
+    digits = (np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, "int64"))
+    by_seed = dict(zip(module.SEEDS, accuracies))
+    monkeypatch.setattr(module.datasets, "mnist_scaled", lambda: (digits, digits))
+    monkeypatch.setattr(module.datasets, "split_validation", lambda x, y: ((x, y), (x, y)))
+    monkeypatch.setattr(module.seq_mnist, "train_row_reader", lambda cell, *a, seed, **k: TrainResult(
+        seq_mnist.row_reader(cell, units=4), {}, {"accuracy": by_seed[seed]}, 10.0 + seed, 8, cell))
+    rows = module.seq_mnist_rows()
+    lstm = rows["seq_mnist_lstm"]
+    assert set(rows) == {"seq_mnist_lstm", "seq_mnist_gru"}
+    assert lstm["accuracy_target_reached"] is reached and lstm["target_seconds_in_K"] == 1.0
+    assert lstm["value"] == pytest.approx(np.mean(accuracies))
+    assert lstm["seconds_per_seed"] == [10.0, 11.0, 12.0] and lstm["compared_with"] == "mnist_cnn"
+
+
+def test_throughput_rows_give_the_longest_length_and_the_series(monkeypatch):
+    from benchmarks import head_to_head as module
+
+    monkeypatch.setattr(module.throughput, "LENGTHS", (4, 8, 16))
+    monkeypatch.setattr(module, "THROUGHPUT_REPEATS", 1)
+    monkeypatch.setattr(module.throughput, "FEATURES", 8)
+    real = module.throughput.throughput_curve
+    monkeypatch.setattr(module.throughput, "throughput_curve",
+                        lambda kind, lengths, **k: real(kind, lengths, batch=2, features=8, **k))
+    rows = module.throughput_rows()
+    assert set(rows) == {f"throughput_{kind}" for kind in ("conv1d", "lstm", "gru", "attention")}
+    for row in rows.values():
+        assert row["metric"] == "training_sequences_per_second_at_length_16"
+        assert set(row["series"]) == {"4", "8", "16"}
+        assert row["value"] == pytest.approx(2 / row["seconds"])
