@@ -10,7 +10,7 @@ from __future__ import annotations
 
 REPOSITORY = "https://github.com/cnn-vs-rnn/cnn-vs-rnn"
 #: The release (git tag) that notebooks opened alone install and download their data from.
-RELEASE_TAG = "v0.7.0"
+RELEASE_TAG = "v0.8.0"
 #: Where a notebook opened alone downloads the data files (the ``data/`` folder of the release).
 DATA_URL = REPOSITORY.replace("https://github.com/", "https://raw.githubusercontent.com/") + \
     f"/{RELEASE_TAG}/data/"
