@@ -194,8 +194,9 @@ def measured_reach(model: keras.Model, inputs: np.ndarray, replacement: np.ndarr
     earliest t whose change moves some output by more than 1e-6 (0 if none does). For a causal
     convolution stack on a long enough input this is at most its receptive field, and equal to it
     unless a ReLU that is off for every probe hides the longest paths (it happens for some random
-    weights; a batch of several probes makes it rare); for attention, the input's length. A recurrent layer has no such bound, but a change's effect shrinks at every
-    step, so its measured reach depends on its weights (and on the threshold).
+    weights; a batch of several probes makes it rare); for attention, the input's length. A
+    recurrent layer has no such bound, but a change's effect shrinks at every step, so its
+    measured reach depends on its weights (and on the threshold).
     """
     inputs, replacement = np.asarray(inputs), np.asarray(replacement)
     if inputs.shape != replacement.shape or inputs.ndim < 2:
